@@ -1,0 +1,119 @@
+namespace RnnNative;
+
+public sealed partial class Session
+{
+    /// <summary>Concrete dims of a node computed earlier in this run.</summary>
+    internal ReadOnlySpan<int> Dims(Node node) => _slots[node.Id].Dims;
+
+    /// <summary>Writable dims of a node (views set the dims of the nodes they feed, e.g. multi-output ops).</summary>
+    internal Span<int> DimsOf(Node node) => _slots[node.Id].Dims;
+
+    /// <summary>The float (or bool) output of a node.</summary>
+    internal Span<float> F(Node node)
+    {
+        ref var slot = ref _slots[node.Id];
+        return slot.F.AsSpan(slot.Offset, slot.Length);
+    }
+
+    /// <summary>The int32 output of a node.</summary>
+    internal Span<int> I(Node node)
+    {
+        ref var slot = ref _slots[node.Id];
+        return slot.I.AsSpan(slot.Offset, slot.Length);
+    }
+
+    /// <summary>Per-node scratch state, created on first use and kept for the session's life.</summary>
+    internal T State<T>(Node node) where T : class, new()
+    {
+        ref var slot = ref _slots[node.Id];
+        return slot.State as T ?? (T)(slot.State = new T());
+    }
+
+    /// <summary>Gives a node its own grow-only buffer sized to its dims (no allocation when the size is unchanged).</summary>
+    internal void EnsureOwnBuffer(Node node)
+    {
+        ref var slot = ref _slots[node.Id];
+        int length = Shape.Count(slot.Dims);
+        slot.Offset = 0;
+        slot.Length = length;
+        if (node.DType == DType.Int32)
+        {
+            if (slot.OwnI is null || slot.OwnI.Length < length) slot.OwnI = GC.AllocateArray<int>(length, pinned: true);
+            slot.I = slot.OwnI;
+            slot.F = null;
+        }
+        else
+        {
+            if (slot.OwnF is null || slot.OwnF.Length < length) slot.OwnF = GC.AllocateArray<float>(length, pinned: true);
+            slot.F = slot.OwnF;
+            slot.I = null;
+        }
+    }
+
+    /// <summary>Points a node's output at <paramref name="length"/> elements of another node's storage, from <paramref name="offset"/>.</summary>
+    internal void BindView(Node node, Node target, int offset)
+    {
+        ref var slot = ref _slots[node.Id];
+        ref var source = ref _slots[target.Id];
+        slot.F = source.F;
+        slot.I = source.I;
+        slot.Offset = source.Offset + offset;
+        slot.Length = Shape.Count(slot.Dims);
+    }
+
+    /// <summary>Points a node's output at external float storage (a fed tensor, the parameter slab).</summary>
+    internal void BindExternal(Node node, float[]? floats, int[]? ints, int offset)
+    {
+        ref var slot = ref _slots[node.Id];
+        slot.F = floats;
+        slot.I = ints;
+        slot.Offset = offset;
+        slot.Length = Shape.Count(slot.Dims);
+    }
+
+    private Node[] PlanFor(Node fetch)
+    {
+        foreach (var (fetches, order) in _plans)
+            if (fetches.Length == 1 && fetches[0] == fetch) return order;
+        return AddPlan([fetch]);
+    }
+
+    private Node[] PlanFor(IReadOnlyList<Node> fetch)
+    {
+        foreach (var (fetches, order) in _plans)
+            if (fetches.AsSpan().SequenceEqual(fetch.ToArray())) return order;
+        return AddPlan(fetch.ToArray());
+    }
+
+    // Post-order depth-first search from the fetches: every node after all of its inputs, each once.
+    private Node[] AddPlan(Node[] fetches)
+    {
+        foreach (var f in fetches)
+            if (f.Graph != Graph) throw new ArgumentException($"Node {f.Name} belongs to another graph.");
+        var order = new List<Node>();
+        var state = new byte[Graph.Nodes.Count]; // 0 = unseen, 1 = on stack, 2 = done
+        var stack = new Stack<(Node Node, int Next)>();
+        foreach (var fetch in fetches)
+        {
+            if (state[fetch.Id] == 2) continue;
+            stack.Push((fetch, 0));
+            state[fetch.Id] = 1;
+            while (stack.Count > 0)
+            {
+                var (node, next) = stack.Pop();
+                if (next < node.In.Length)
+                {
+                    stack.Push((node, next + 1));
+                    var input = node.In[next];
+                    if (state[input.Id] == 0) { state[input.Id] = 1; stack.Push((input, 0)); }
+                    continue;
+                }
+                state[node.Id] = 2;
+                order.Add(node);
+            }
+        }
+        var plan = order.ToArray();
+        _plans.Add((fetches, plan));
+        return plan;
+    }
+}

@@ -1,0 +1,120 @@
+using RnnNative.Blas;
+
+namespace RnnNative;
+
+/// <summary>
+/// Runs a <see cref="Graph"/>: holds variable values (one slab), per-node buffers sized once per batch
+/// size and reused, and the GEMM backend.
+/// </summary>
+/// <remarks>
+/// <see cref="Run(Node, FeedDict?)"/> computes only what the fetches need, in an order planned once per
+/// fetch set and cached. In steady state a run allocates nothing but the tensors it returns.
+/// </remarks>
+public sealed partial class Session : IDisposable
+{
+    private Slot[] _slots = [];
+    private readonly List<(Node[] Fetches, Node[] Order)> _plans = [];
+    private readonly bool _ownsBlas;
+
+    /// <summary>Creates a session for <paramref name="graph"/>.</summary>
+    public Session(Graph graph, SessionOptions? options = null)
+    {
+        Graph = graph;
+        options ??= new SessionOptions();
+        _ownsBlas = options.Blas is null;
+        Blas = options.Blas ?? (options.Backend is { } kind ? BlasBackend.Create(kind, options.Threads) : DefaultBackend(options.Threads));
+        Parameters = new ParameterSlab(graph.GlobalVariables);
+    }
+
+    /// <summary>The graph this session runs.</summary>
+    public Graph Graph { get; }
+
+    /// <summary>The GEMM backend every matrix product of this session goes to.</summary>
+    public BlasBackend Blas { get; }
+
+    internal ParameterSlab Parameters { get; }
+
+    internal FeedDict? Feeds { get; private set; }
+
+    /// <summary>Runs <paramref name="fetch"/>; returns its value, or null for operations without output (training ops, initialisers).</summary>
+    public Tensor? Run(Node fetch, FeedDict? feeds = null)
+    {
+        Execute(PlanFor(fetch), feeds);
+        return fetch is Operation ? null : Fetch(fetch);
+    }
+
+    /// <summary>Runs two fetches in one pass and returns both values.</summary>
+    public (Tensor, Tensor) Run(Node first, Node second, FeedDict? feeds = null)
+    {
+        var values = Run([first, second], feeds);
+        return (values[0]!, values[1]!);
+    }
+
+    /// <summary>Runs several fetches in one pass; null entries for operations without output.</summary>
+    public Tensor?[] Run(IReadOnlyList<Node> fetches, FeedDict? feeds = null)
+    {
+        Execute(PlanFor(fetches), feeds);
+        var result = new Tensor?[fetches.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = fetches[i] is Operation ? null : Fetch(fetches[i]);
+        return result;
+    }
+
+    /// <summary>The current value of a variable (a copy).</summary>
+    public Tensor Read(Variable variable)
+    {
+        Parameters.CheckInitialized(variable);
+        var values = Parameters.ValuesOf(variable).ToArray();
+        return Tensor.Wrap(variable.Shape.Dims, DType.Float32, values, null);
+    }
+
+    /// <summary>Sets a variable's value; the tensor's shape must equal the variable's.</summary>
+    public void Assign(Variable variable, Tensor value)
+    {
+        if (value.DType != DType.Float32 || !value.Dims.SequenceEqual(variable.Shape.Dims))
+            throw new ArgumentException($"Cannot assign a {value.DType} tensor of shape {value.Shape} to variable {variable.Name} of shape {variable.Shape}.");
+        value.Floats.AsSpan().CopyTo(Parameters.ValuesOf(variable));
+        Parameters.MarkInitialized(variable);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsBlas) Blas.Dispose();
+    }
+
+    private static BlasBackend DefaultBackend(int threads) => BlasBackend.Create(BlasKind.Managed, threads);
+
+    private void Execute(Node[] order, FeedDict? feeds)
+    {
+        if (_slots.Length < Graph.Nodes.Count) GrowSlots();
+        Feeds = feeds;
+        try
+        {
+            foreach (var node in order)
+            {
+                node.InferDims(this, _slots[node.Id].Dims);
+                node.Bind(this);
+                node.Forward(this);
+            }
+        }
+        finally
+        {
+            Feeds = null;
+        }
+    }
+
+    private Tensor Fetch(Node node)
+    {
+        ref var slot = ref _slots[node.Id];
+        if (node.DType == DType.Int32)
+            return Tensor.Wrap(slot.Dims, DType.Int32, null, slot.I.AsSpan(slot.Offset, slot.Length).ToArray());
+        return Tensor.Wrap(slot.Dims, node.DType, slot.F.AsSpan(slot.Offset, slot.Length).ToArray(), null);
+    }
+
+    private void GrowSlots()
+    {
+        int old = _slots.Length;
+        Array.Resize(ref _slots, Graph.Nodes.Count);
+        for (int i = old; i < _slots.Length; i++) _slots[i].Dims = new int[Graph.Nodes[i].Shape.Rank];
+    }
+}

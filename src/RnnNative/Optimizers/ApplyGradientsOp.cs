@@ -1,0 +1,89 @@
+using System.Numerics.Tensors;
+
+namespace RnnNative;
+
+/// <summary>The training op made by <see cref="Optimizer.Minimize"/>.</summary>
+internal sealed class ApplyGradientsOp : Operation
+{
+    private readonly Optimizer _optimizer;
+    private readonly Variable[] _variables;
+    private readonly Node?[] _grads;
+
+    public ApplyGradientsOp(Optimizer optimizer, Variable[] variables, Node?[] grads)
+        : base(variables[0].Graph, "ApplyGradients", optimizer.GetType().Name, Inputs(variables, grads))
+    {
+        _optimizer = optimizer;
+        _variables = variables;
+        _grads = grads;
+    }
+
+    private static Node[] Inputs(Variable[] variables, Node?[] grads) =>
+        [.. variables, .. grads.Where(g => g is not null)!];
+
+    internal sealed class State
+    {
+        public float[] Slot0 = [], Slot1 = [];
+        public (int Start, int Length)[] Runs = [];
+        public long Step;
+    }
+
+    internal override void Forward(Session s)
+    {
+        var slab = s.Parameters;
+        var state = s.State<State>(this);
+        if (state.Runs.Length == 0) Initialize(state, slab);
+        GatherGradients(s, slab);
+        if (_optimizer.ClipNorm is float clip) ClipByGlobalNorm(slab, state, clip);
+        state.Step++;
+        foreach (var (start, length) in state.Runs)
+        {
+            _optimizer.Update(slab.Values.AsSpan(start, length), slab.Gradients.AsSpan(start, length),
+                state.Slot0.AsSpan(start, Math.Min(length, state.Slot0.Length - start)),
+                state.Slot1.AsSpan(start, Math.Min(length, state.Slot1.Length - start)), state.Step);
+        }
+    }
+
+    private void Initialize(State state, ParameterSlab slab)
+    {
+        if (_optimizer.SlotCount > 0) state.Slot0 = GC.AllocateArray<float>(slab.Size, pinned: true);
+        if (_optimizer.SlotCount > 1) state.Slot1 = GC.AllocateArray<float>(slab.Size, pinned: true);
+        // Merge the trained variables' slices (including alignment padding, whose values and grads stay 0) into runs.
+        var slices = _variables.Select(v => (Start: slab.OffsetOf(v), End: slab.OffsetOf(v) + v.Shape.ElementCount)).OrderBy(r => r.Start).ToList();
+        var runs = new List<(int, int)>();
+        int runStart = slices[0].Start, runEnd = slices[0].End;
+        foreach (var (start, end) in slices.Skip(1))
+        {
+            if (start - runEnd < 16) { runEnd = end; continue; }
+            runs.Add((runStart, runEnd - runStart));
+            (runStart, runEnd) = (start, end);
+        }
+        runs.Add((runStart, runEnd - runStart));
+        state.Runs = runs.ToArray();
+    }
+
+    // Copies each variable's gradient into its slice of the gradient slab (zeros where it has none).
+    private void GatherGradients(Session s, ParameterSlab slab)
+    {
+        for (int i = 0; i < _variables.Length; i++)
+        {
+            var target = slab.GradientOf(_variables[i]);
+            if (_grads[i] is { } g) s.F(g).CopyTo(target);
+            else target.Clear();
+        }
+    }
+
+    // g ← g · clip / max(‖g‖₂, clip) over all trained gradients together (tf.clip_by_global_norm).
+    private static void ClipByGlobalNorm(ParameterSlab slab, State state, float clip)
+    {
+        double sumSquares = 0;
+        foreach (var (start, length) in state.Runs) sumSquares += TensorPrimitives.SumOfSquares<float>(slab.Gradients.AsSpan(start, length));
+        double norm = Math.Sqrt(sumSquares);
+        if (norm <= clip) return;
+        float scale = (float)(clip / norm);
+        foreach (var (start, length) in state.Runs)
+        {
+            var g = slab.Gradients.AsSpan(start, length);
+            TensorPrimitives.Multiply(g, scale, g);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace RnnNative;
+
+/// <summary>
+/// Base of the optimizers: <see cref="Minimize"/> builds the gradients of a loss and one training op that
+/// gathers them into the session's gradient slab, optionally clips them by global norm, and updates the
+/// variables with one vectorised pass per contiguous run of the parameter slab.
+/// </summary>
+public abstract class Optimizer
+{
+    /// <summary>Clip gradients so that their global L2 norm is at most this (null: no clipping).</summary>
+    public float? ClipNorm { get; init; }
+
+    /// <summary>The training op: running it performs one update of <paramref name="varList"/> (default: all trainable variables).</summary>
+    public Operation Minimize(Node loss, IReadOnlyList<Variable>? varList = null)
+    {
+        var variables = (varList ?? loss.Graph.TrainableVariables).ToArray();
+        if (variables.Length == 0) throw new ArgumentException("Minimize: there are no variables to train.");
+        var grads = loss.Graph.Gradients(loss, variables);
+        return new ApplyGradientsOp(this, variables, grads);
+    }
+
+    /// <summary>Number of slab-sized state vectors (slots) the optimizer keeps, e.g. 2 for Adam's m and v.</summary>
+    internal abstract int SlotCount { get; }
+
+    /// <summary>
+    /// Updates θ in place over one contiguous run: θ, g and every slot are spans of the same length.
+    /// <paramref name="step"/> is the 1-based update count.
+    /// </summary>
+    internal abstract void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> slot0, Span<float> slot1, long step);
+}

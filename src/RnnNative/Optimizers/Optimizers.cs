@@ -1,0 +1,120 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace RnnNative;
+
+/// <summary>Plain gradient descent: θ ← θ − lr·g.</summary>
+public sealed class GradientDescentOptimizer(float learningRate) : Optimizer
+{
+    /// <summary>The step size.</summary>
+    public float LearningRate { get; } = learningRate;
+    internal override int SlotCount => 0;
+    internal override void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> slot0, Span<float> slot1, long step) =>
+        TensorPrimitives.MultiplyAdd(g, -LearningRate, theta, theta);
+}
+
+/// <summary>Momentum (TF1 <c>MomentumOptimizer</c>).</summary>
+/// <remarks>a ← μ·a + g; θ ← θ − lr·a, or with Nesterov θ ← θ − lr·(g + μ·a).</remarks>
+public sealed class MomentumOptimizer(float learningRate, float momentum, bool useNesterov = false) : Optimizer
+{
+    /// <summary>The step size.</summary>
+    public float LearningRate { get; } = learningRate;
+    /// <summary>μ.</summary>
+    public float Momentum { get; } = momentum;
+    /// <summary>Whether to use the Nesterov update.</summary>
+    public bool UseNesterov { get; } = useNesterov;
+    internal override int SlotCount => 1;
+
+    internal override void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> accum, Span<float> slot1, long step)
+    {
+        for (int i = 0; i < theta.Length; i++)
+        {
+            float a = Momentum * accum[i] + g[i];
+            accum[i] = a;
+            theta[i] -= UseNesterov ? LearningRate * (g[i] + Momentum * a) : LearningRate * a;
+        }
+    }
+}
+
+/// <summary>RMSProp (TF1 <c>RMSPropOptimizer</c>).</summary>
+/// <remarks>ms ← ρ·ms + (1−ρ)·g²; mom ← μ·mom + lr·g/√(ms + ε); θ ← θ − mom. TF's defaults: ρ=0.9, μ=0, ε=1e-10.</remarks>
+public sealed class RmsPropOptimizer(float learningRate, float decay = 0.9f, float momentum = 0f, float epsilon = 1e-10f) : Optimizer
+{
+    /// <summary>The step size.</summary>
+    public float LearningRate { get; } = learningRate;
+    /// <summary>ρ.</summary>
+    public float Decay { get; } = decay;
+    /// <summary>μ.</summary>
+    public float Momentum { get; } = momentum;
+    /// <summary>ε.</summary>
+    public float Epsilon { get; } = epsilon;
+    internal override int SlotCount => 2;
+
+    internal override void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> ms, Span<float> mom, long step)
+    {
+        for (int i = 0; i < theta.Length; i++)
+        {
+            float m = Decay * ms[i] + (1 - Decay) * g[i] * g[i];
+            ms[i] = m;
+            float v = Momentum * mom[i] + LearningRate * g[i] / MathF.Sqrt(m + Epsilon);
+            mom[i] = v;
+            theta[i] -= v;
+        }
+    }
+}
+
+/// <summary>Adam with TensorFlow 1.x's exact update (<c>tf.train.AdamOptimizer</c>).</summary>
+/// <remarks>
+/// m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; lr_t = lr·√(1−β₂ᵗ)/(1−β₁ᵗ); θ ← θ − lr_t·m/(√v + ε), ε = 1e-8.
+/// One fused Vector256 pass over each contiguous run of the parameter slab.
+/// </remarks>
+public sealed class AdamOptimizer(float learningRate = 0.001f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f) : Optimizer
+{
+    /// <summary>The step size lr.</summary>
+    public float LearningRate { get; } = learningRate;
+    /// <summary>β₁.</summary>
+    public float Beta1 { get; } = beta1;
+    /// <summary>β₂.</summary>
+    public float Beta2 { get; } = beta2;
+    /// <summary>ε.</summary>
+    public float Epsilon { get; } = epsilon;
+    internal override int SlotCount => 2;
+
+    internal override void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> m, Span<float> v, long step)
+    {
+        float lrT = (float)(LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, step)) / (1 - Math.Pow(Beta1, step)));
+        Step(theta, g, m, v, lrT, Beta1, Beta2, Epsilon);
+    }
+
+    internal static void Step(Span<float> theta, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lrT, float beta1, float beta2, float epsilon)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var b1 = Vector256.Create(beta1); var c1 = Vector256.Create(1 - beta1);
+            var b2 = Vector256.Create(beta2); var c2 = Vector256.Create(1 - beta2);
+            var lr = Vector256.Create(lrT); var eps = Vector256.Create(epsilon);
+            ref float t0 = ref MemoryMarshal.GetReference(theta);
+            ref float g0 = ref MemoryMarshal.GetReference(g);
+            ref float m0 = ref MemoryMarshal.GetReference(m);
+            ref float v0 = ref MemoryMarshal.GetReference(v);
+            for (; i <= theta.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var gi = Vector256.LoadUnsafe(ref g0, (nuint)i);
+                var mi = b1 * Vector256.LoadUnsafe(ref m0, (nuint)i) + c1 * gi;
+                var vi = b2 * Vector256.LoadUnsafe(ref v0, (nuint)i) + c2 * gi * gi;
+                mi.StoreUnsafe(ref m0, (nuint)i);
+                vi.StoreUnsafe(ref v0, (nuint)i);
+                var ti = Vector256.LoadUnsafe(ref t0, (nuint)i) - lr * mi / (Vector256.Sqrt(vi) + eps);
+                ti.StoreUnsafe(ref t0, (nuint)i);
+            }
+        }
+        for (; i < theta.Length; i++)
+        {
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+            theta[i] -= lrT * m[i] / (MathF.Sqrt(v[i]) + epsilon);
+        }
+    }
+}
