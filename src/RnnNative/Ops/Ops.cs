@@ -70,3 +70,26 @@ public static partial class Ops
     public static Node AddN(IReadOnlyList<Node> parts) =>
         parts.Count switch { 0 => throw new ArgumentException("AddN needs at least one input."), 1 => parts[0], _ => new AddNOp(parts.ToArray()) };
 }
+
+public static partial class Ops
+{
+    /// <summary>Joins tensors along <paramref name="axis"/> (negative counts from the end).</summary>
+    public static Node Concat(IReadOnlyList<Node> values, int axis, string? name = null) =>
+        values.Count == 0 ? throw new ArgumentException("Concat needs at least one input.") : new ConcatOp(values.ToArray(), axis, name);
+
+    /// <summary>Elements [start, start + size) of <paramref name="axis"/>.</summary>
+    public static Node Slice(Node x, int axis, int start, int size, string? name = null) => new SliceOp(x, axis, start, size, name);
+
+    /// <summary>Splits along <paramref name="axis"/> into equal parts (<c>tf.split</c> with a count); the axis size must be known.</summary>
+    public static Node[] Split(Node x, int numSplits, int axis)
+    {
+        int a = AxisBlocks.Normalize(axis, x.Shape.Rank, "Split");
+        int size = x.Shape[a];
+        if (numSplits <= 0 || size < 0 || size % numSplits != 0)
+            throw new ArgumentException($"Split: axis {a} of {x.Name} {x.Shape} cannot be split into {numSplits} equal parts.");
+        int part = size / numSplits;
+        var parts = new Node[numSplits];
+        for (int i = 0; i < numSplits; i++) parts[i] = Slice(x, a, i * part, part);
+        return parts;
+    }
+}
