@@ -17,31 +17,10 @@ internal sealed class BinaryOp : Node
     private readonly BinaryKind _kind;
 
     public BinaryOp(BinaryKind kind, Node a, Node b, string? name)
-        : base(a.Graph, kind.ToString(), name, DType.Float32, StaticShape(kind, a, b), UnaryOp.RequireFloat(a), UnaryOp.RequireFloat(b))
+        : base(a.Graph, kind.ToString(), name, DType.Float32, TrailingBroadcast.StaticShape(kind.ToString(), a, b), UnaryOp.RequireFloat(a), UnaryOp.RequireFloat(b))
         => _kind = kind;
 
-    private static Shape StaticShape(BinaryKind kind, Node a, Node b)
-    {
-        Node big = a.Shape.Rank >= b.Shape.Rank ? a : b, small = big == a ? b : a;
-        for (int i = 1; i <= small.Shape.Rank; i++)
-        {
-            int x = big.Shape[-i], y = small.Shape[-i];
-            if (x != -1 && y != -1 && x != y)
-                throw new ArgumentException($"{kind}: shapes {a.Shape} ({a.Name}) and {b.Shape} ({b.Name}) do not broadcast (trailing dims must match).");
-        }
-        return big.Shape;
-    }
-
-    internal override void InferDims(Session s, Span<int> dims)
-    {
-        var a = s.Dims(In[0]);
-        var b = s.Dims(In[1]);
-        var big = a.Length >= b.Length ? a : b;
-        var small = a.Length >= b.Length ? b : a;
-        if (!big[(big.Length - small.Length)..].SequenceEqual(small))
-            throw new ArgumentException($"{OpName} {Name}: run-time shapes ({Shape.Format(a)}) and ({Shape.Format(b)}) do not broadcast.");
-        big.CopyTo(dims);
-    }
+    internal override void InferDims(Session s, Span<int> dims) => TrailingBroadcast.InferDims(this, s, dims);
 
     internal override void Forward(Session s)
     {
@@ -118,4 +97,32 @@ internal sealed class SumToShapeOp(Node x, Node like) : Node(x.Graph, "SumToShap
     }
 
     internal override Node?[] Gradient(Node dy) => [Ops.Add(Ops.ZerosLike(In[0]), dy), null];
+}
+
+/// <summary>Trailing broadcasting: two shapes are equal, or one is a suffix of the other; the result has the larger.</summary>
+internal static class TrailingBroadcast
+{
+    public static Shape StaticShape(string op, Node a, Node b)
+    {
+        Node big = a.Shape.Rank >= b.Shape.Rank ? a : b, small = big == a ? b : a;
+        for (int i = 1; i <= small.Shape.Rank; i++)
+        {
+            int x = big.Shape[-i], y = small.Shape[-i];
+            if (x != -1 && y != -1 && x != y)
+                throw new ArgumentException($"{op}: shapes {a.Shape} ({a.Name}) and {b.Shape} ({b.Name}) do not broadcast (trailing dims must match).");
+        }
+        return big.Shape;
+    }
+
+    /// <summary>The run-time dims of a two-input node <paramref name="op"/> whose inputs are its first two.</summary>
+    public static void InferDims(Node op, Session s, Span<int> dims)
+    {
+        var a = s.Dims(op.In[0]);
+        var b = s.Dims(op.In[1]);
+        var big = a.Length >= b.Length ? a : b;
+        var small = a.Length >= b.Length ? b : a;
+        if (!big[(big.Length - small.Length)..].SequenceEqual(small))
+            throw new ArgumentException($"{op.OpName} {op.Name}: run-time shapes ({Shape.Format(a)}) and ({Shape.Format(b)}) do not broadcast.");
+        big.CopyTo(dims);
+    }
 }

@@ -10,7 +10,7 @@ internal sealed class MatMulOp : Node
     private readonly bool _transA, _transB;
 
     public MatMulOp(Node a, Node b, bool transA, bool transB, string? name)
-        : base(a.Graph, "MatMul", name, DType.Float32, StaticShape(a, b, transA, transB), a, b)
+        : base(a.Graph, "MatMul", name, DType.Float32, StaticShape(a, b, transA, transB), UnaryOp.RequireFloat(a), UnaryOp.RequireFloat(b))
     {
         _transA = transA;
         _transB = transB;

@@ -58,28 +58,32 @@ internal sealed class ReshapeOp : Node
     internal override Node?[] Gradient(Node dy) => _like is null ? [new ReshapeOp(dy, In[0])] : [new ReshapeOp(dy, In[0]), null];
 }
 
-/// <summary>Type conversion: float ↔ int32 (truncation toward zero), bool → float/int (0 or 1).</summary>
+/// <summary>Type conversion: float ↔ int32 (truncation toward zero), bool → float/int (0 or 1), float/int → bool (x ≠ 0).</summary>
 internal sealed class CastOp(Node x, DType to, string? name) : Node(x.Graph, "Cast", name, to, x.Shape, x)
 {
     internal override void InferDims(Session s, Span<int> dims) => s.Dims(In[0]).CopyTo(dims);
 
     internal override void Forward(Session s)
     {
-        bool fromInt = In[0].DType == DType.Int32, toInt = DType == DType.Int32;
-        if (fromInt && toInt) s.I(In[0]).CopyTo(s.I(this));
-        else if (!fromInt && !toInt) s.F(In[0]).CopyTo(s.F(this));
-        else if (fromInt)
+        bool fromInt = In[0].DType == DType.Int32;
+        if (DType == DType.Int32)
         {
-            ReadOnlySpan<int> x = s.I(In[0]);
-            var y = s.F(this);
-            for (int i = 0; i < x.Length; i++) y[i] = x[i];
+            if (fromInt) s.I(In[0]).CopyTo(s.I(this));
+            else Convert(s.F(In[0]), s.I(this), x => (int)x);
         }
-        else
+        else if (DType == DType.Bool)
         {
-            ReadOnlySpan<float> x = s.F(In[0]);
-            var y = s.I(this);
-            for (int i = 0; i < x.Length; i++) y[i] = (int)x[i];
+            if (fromInt) Convert(s.I(In[0]), s.F(this), x => x != 0 ? 1f : 0f);
+            else Convert(s.F(In[0]), s.F(this), x => x != 0f ? 1f : 0f);
         }
+        else if (fromInt) Convert(s.I(In[0]), s.F(this), x => (float)x);
+        else s.F(In[0]).CopyTo(s.F(this));
+    }
+
+    // Static lambdas are cached by the compiler: no allocation per call.
+    private static void Convert<TFrom, TTo>(ReadOnlySpan<TFrom> x, Span<TTo> y, Func<TFrom, TTo> convert)
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = convert(x[i]);
     }
 
     // Only float → float casts carry a gradient (bool and int are not differentiable).
