@@ -38,15 +38,19 @@ internal sealed class ApplyGradientsOp : Operation
         foreach (var (start, length) in state.Runs)
         {
             _optimizer.Update(slab.Values.AsSpan(start, length), slab.Gradients.AsSpan(start, length),
-                state.Slot0.AsSpan(start, Math.Min(length, state.Slot0.Length - start)),
-                state.Slot1.AsSpan(start, Math.Min(length, state.Slot1.Length - start)), state.Step);
+                SlotRun(state.Slot0, start, length), SlotRun(state.Slot1, start, length), state.Step);
         }
     }
+
+    // An optimizer with fewer slots gets empty spans for the unused ones.
+    private static Span<float> SlotRun(float[] slot, int start, int length) => slot.Length == 0 ? [] : slot.AsSpan(start, length);
 
     private void Initialize(State state, ParameterSlab slab)
     {
         if (_optimizer.SlotCount > 0) state.Slot0 = GC.AllocateArray<float>(slab.Size, pinned: true);
         if (_optimizer.SlotCount > 1) state.Slot1 = GC.AllocateArray<float>(slab.Size, pinned: true);
+        state.Slot0.AsSpan().Fill(_optimizer.InitialSlotValue(0));
+        state.Slot1.AsSpan().Fill(_optimizer.InitialSlotValue(1));
         // Merge the trained variables' slices (including alignment padding, whose values and grads stay 0) into runs.
         var slices = _variables.Select(v => (Start: slab.OffsetOf(v), End: slab.OffsetOf(v) + v.Shape.ElementCount)).OrderBy(r => r.Start).ToList();
         var runs = new List<(int, int)>();

@@ -22,6 +22,9 @@ public abstract class Optimizer
     /// <summary>Number of slab-sized state vectors (slots) the optimizer keeps, e.g. 2 for Adam's m and v.</summary>
     internal abstract int SlotCount { get; }
 
+    /// <summary>The value slot <paramref name="slot"/> starts from (0, except TF1 RMSProp's mean square, which starts at 1).</summary>
+    internal virtual float InitialSlotValue(int slot) => 0f;
+
     /// <summary>
     /// Updates θ in place over one contiguous run: θ, g and every slot are spans of the same length.
     /// <paramref name="step"/> is the 1-based update count.

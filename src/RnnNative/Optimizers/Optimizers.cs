@@ -38,7 +38,10 @@ public sealed class MomentumOptimizer(float learningRate, float momentum, bool u
 }
 
 /// <summary>RMSProp (TF1 <c>RMSPropOptimizer</c>).</summary>
-/// <remarks>ms ← ρ·ms + (1−ρ)·g²; mom ← μ·mom + lr·g/√(ms + ε); θ ← θ − mom. TF's defaults: ρ=0.9, μ=0, ε=1e-10.</remarks>
+/// <remarks>
+/// ms ← ρ·ms + (1−ρ)·g²; mom ← μ·mom + lr·g/√(ms + ε); θ ← θ − mom. TF's defaults: ρ=0.9, μ=0, ε=1e-10;
+/// as in TF1 (not Keras), ms starts at 1, so the first steps are smaller than lr·sign(g).
+/// </remarks>
 public sealed class RmsPropOptimizer(float learningRate, float decay = 0.9f, float momentum = 0f, float epsilon = 1e-10f) : Optimizer
 {
     /// <summary>The step size.</summary>
@@ -50,6 +53,7 @@ public sealed class RmsPropOptimizer(float learningRate, float decay = 0.9f, flo
     /// <summary>ε.</summary>
     public float Epsilon { get; } = epsilon;
     internal override int SlotCount => 2;
+    internal override float InitialSlotValue(int slot) => slot == 0 ? 1f : 0f;
 
     internal override void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> ms, Span<float> mom, long step)
     {
