@@ -3,7 +3,7 @@ using System.Numerics;
 namespace RnnNative;
 
 /// <summary>Index of the largest value along an axis (<c>tf.argmax</c>); Int32 output without that axis; ties → the first.</summary>
-/// <remarks>x: (outer, n, inner) → y: (outer, inner). NaN compares false, so a leading NaN stays the answer as in TF's CPU kernel.</remarks>
+/// <remarks>x: (outer, n, inner) → y: (outer, inner). NaN compares false: it is chosen only when it comes first.</remarks>
 internal sealed class ArgMaxOp : Node
 {
     private readonly int _axis;
@@ -52,11 +52,11 @@ internal sealed class ArgMaxOp : Node
 internal sealed class EqualOp : Node
 {
     public EqualOp(Node a, Node b, string? name)
-        : base(a.Graph, "Equal", name, DType.Bool, TrailingBroadcast.StaticShape("Equal", a, b), a, b)
-    {
-        if ((a.DType == DType.Int32) != (b.DType == DType.Int32))
-            throw new ArgumentException($"Equal: {a.Name} is {a.DType} but {b.Name} is {b.DType}; cast one of them.");
-    }
+        : base(a.Graph, "Equal", name, DType.Bool, StaticShape(a, b), a, b) { }
+
+    private static Shape StaticShape(Node a, Node b) => (a.DType == DType.Int32) == (b.DType == DType.Int32)
+        ? TrailingBroadcast.StaticShape("Equal", a, b)
+        : throw new ArgumentException($"Equal: {a.Name} is {a.DType} but {b.Name} is {b.DType}; cast one of them.");
 
     internal override void InferDims(Session s, Span<int> dims) => TrailingBroadcast.InferDims(this, s, dims);
 
@@ -82,19 +82,24 @@ internal sealed class EqualOp : Node
 internal sealed class WhereOp : Node
 {
     public WhereOp(Node condition, Node x, Node y, string? name)
-        : base(x.Graph, "Where", name, DType.Float32, x.Shape, condition, UnaryOp.RequireFloat(x), UnaryOp.RequireFloat(y))
+        : base(x.Graph, "Where", name, DType.Float32, StaticShape(condition, x, y), condition, UnaryOp.RequireFloat(x), UnaryOp.RequireFloat(y)) { }
+
+    private static Shape StaticShape(Node condition, Node x, Node y)
     {
         if (condition.DType == DType.Int32)
             throw new ArgumentException($"Where: condition {condition.Name} must be Bool, got {condition.DType}.");
-        RequireSameShape(condition, x);
-        RequireSameShape(y, x);
+        foreach (var other in (Node[])[condition, y])
+            if (!ShapesAgree(other.Shape, x.Shape))
+                throw new ArgumentException($"Where: {other.Name} {other.Shape} and {x.Name} {x.Shape} must have one shape.");
+        return x.Shape;
     }
 
-    private static void RequireSameShape(Node other, Node x)
+    /// <summary>Same rank and equal wherever both dims are known.</summary>
+    internal static bool ShapesAgree(Shape a, Shape b)
     {
-        bool same = other.Shape.Rank == x.Shape.Rank;
-        for (int i = 0; same && i < x.Shape.Rank; i++) same = other.Shape[i] == -1 || x.Shape[i] == -1 || other.Shape[i] == x.Shape[i];
-        if (!same) throw new ArgumentException($"Where: {other.Name} {other.Shape} and {x.Name} {x.Shape} must have one shape.");
+        bool same = a.Rank == b.Rank;
+        for (int i = 0; same && i < a.Rank; i++) same = a[i] == -1 || b[i] == -1 || a[i] == b[i];
+        return same;
     }
 
     internal override void InferDims(Session s, Span<int> dims)

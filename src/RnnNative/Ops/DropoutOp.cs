@@ -17,14 +17,19 @@ internal sealed class DropoutOp : Node
     private readonly ulong _seed;
 
     public DropoutOp(Node x, float keepProb, Node training, int? seed, string? name)
-        : base(x.Graph, "Dropout", name, DType.Float32, x.Shape, UnaryOp.RequireFloat(x), training)
+        : base(x.Graph, "Dropout", name, DType.Float32, x.Shape, UnaryOp.RequireFloat(x), RequireFlag(training, keepProb))
+    {
+        _keepProb = keepProb;
+        _seed = SeedMixer.Mix((ulong)(uint)x.Graph.Seed, (ulong)(uint)(seed ?? x.Graph.NextOpSeed()));
+    }
+
+    private static Node RequireFlag(Node training, float keepProb)
     {
         if (!(keepProb > 0f && keepProb <= 1f))
             throw new ArgumentOutOfRangeException(nameof(keepProb), $"Dropout: keepProb {keepProb} must be in (0, 1].");
         if (training.DType == DType.Int32 || training.Shape.Rank != 0)
             throw new ArgumentException($"Dropout: the training flag {training.Name} must be a Bool or Float32 scalar, got {training.DType} {training.Shape}.");
-        _keepProb = keepProb;
-        _seed = SeedMixer.Mix((ulong)(uint)x.Graph.Seed, (ulong)(uint)(seed ?? x.Graph.NextOpSeed()));
+        return training;
     }
 
     internal sealed class Saved

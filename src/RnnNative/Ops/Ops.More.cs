@@ -22,10 +22,7 @@ public static partial class Ops
     /// <remarks>Both Float32 of one shape; the gradient reaches both.</remarks>
     public static Node MeanSquaredError(Node labels, Node predictions, string? name = null)
     {
-        bool same = labels.Shape.Rank == predictions.Shape.Rank;
-        for (int i = 0; same && i < labels.Shape.Rank; i++)
-            same = labels.Shape[i] == -1 || predictions.Shape[i] == -1 || labels.Shape[i] == predictions.Shape[i];
-        if (!same)
+        if (!WhereOp.ShapesAgree(labels.Shape, predictions.Shape))
             throw new ArgumentException($"MeanSquaredError: labels {labels.Name} {labels.Shape} and predictions {predictions.Name} {predictions.Shape} differ in shape.");
         return ReduceMean(Square(Subtract(predictions, labels)), name ?? "mean_squared_error");
     }

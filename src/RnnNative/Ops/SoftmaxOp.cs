@@ -10,10 +10,10 @@ namespace RnnNative;
 internal sealed class SoftmaxOp : Node
 {
     public SoftmaxOp(Node logits, string? name)
-        : base(logits.Graph, "Softmax", name, DType.Float32, logits.Shape, UnaryOp.RequireFloat(logits))
-    {
-        if (logits.Shape.Rank == 0) throw new ArgumentException($"Softmax needs rank ≥ 1, got scalar {logits.Name}.");
-    }
+        : base(logits.Graph, "Softmax", name, DType.Float32, logits.Shape, RequireRows(logits)) { }
+
+    private static Node RequireRows(Node logits) => logits.Shape.Rank >= 1 ? UnaryOp.RequireFloat(logits)
+        : throw new ArgumentException($"Softmax needs rank ≥ 1, got scalar {logits.Name}.");
 
     internal override void InferDims(Session s, Span<int> dims) => s.Dims(In[0]).CopyTo(dims);
 
