@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 
 namespace RnnNative;
 
-internal enum BinaryKind { Add, Subtract, Multiply, Divide }
+internal enum BinaryKind { Add, Subtract, Multiply, Divide, Maximum, Minimum }
 
 /// <summary>
 /// Elementwise a ∘ b with trailing broadcasting: the shapes are equal, or one is a suffix of the other
@@ -10,7 +10,7 @@ internal enum BinaryKind { Add, Subtract, Multiply, Divide }
 /// </summary>
 /// <remarks>
 /// Gradients: d(a+b) = (dy, dy), d(a−b) = (dy, −dy), d(a·b) = (dy·b, dy·a), d(a/b) = (dy/b, −dy·a/b²),
-/// each summed back to its input's shape over the broadcast (leading) dimensions.
+/// d max(a, b) = dy to a where a ≥ b, else to b (min: a ≤ b; ties go to a, as in TF), each summed back to its input's shape over the broadcast (leading) dimensions.
 /// </remarks>
 internal sealed class BinaryOp : Node
 {
@@ -21,6 +21,8 @@ internal sealed class BinaryOp : Node
         => _kind = kind;
 
     internal override void InferDims(Session s, Span<int> dims) => TrailingBroadcast.InferDims(this, s, dims);
+
+    internal BinaryKind Kind => _kind;
 
     internal override void Forward(Session s)
     {
@@ -47,6 +49,8 @@ internal sealed class BinaryOp : Node
             case BinaryKind.Subtract: TensorPrimitives.Subtract(a, b, y); break;
             case BinaryKind.Multiply: TensorPrimitives.Multiply(a, b, y); break;
             case BinaryKind.Divide: TensorPrimitives.Divide(a, b, y); break;
+            case BinaryKind.Maximum: TensorPrimitives.Max(a, b, y); break;
+            case BinaryKind.Minimum: TensorPrimitives.Min(a, b, y); break;
         }
     }
 
@@ -60,6 +64,8 @@ internal sealed class BinaryOp : Node
             case BinaryKind.Subtract: TensorPrimitives.Subtract(x, c, y); break;
             case BinaryKind.Divide when scalarOnLeft: TensorPrimitives.Divide(c, x, y); break;
             case BinaryKind.Divide: TensorPrimitives.Divide(x, c, y); break;
+            case BinaryKind.Maximum: TensorPrimitives.Max(x, c, y); break;
+            case BinaryKind.Minimum: TensorPrimitives.Min(x, c, y); break;
         }
     }
 
@@ -71,6 +77,7 @@ internal sealed class BinaryOp : Node
             BinaryKind.Add => (dy, dy),
             BinaryKind.Subtract => (dy, Ops.Negate(dy)),
             BinaryKind.Multiply => (Ops.Multiply(dy, b), Ops.Multiply(dy, a)),
+            BinaryKind.Maximum or BinaryKind.Minimum => (new PickGradOp(this, dy, toA: true), new PickGradOp(this, dy, toA: false)),
             _ => (Ops.Divide(dy, b), Ops.Negate(Ops.Divide(Ops.Multiply(dy, a), Ops.Multiply(b, b)))),
         };
         return [SumToShapeOp.Reduce(da, a), SumToShapeOp.Reduce(db, b)];
@@ -124,5 +131,26 @@ internal static class TrailingBroadcast
         if (!big[(big.Length - small.Length)..].SequenceEqual(small))
             throw new ArgumentException($"{op.OpName} {op.Name}: run-time shapes ({Shape.Format(a)}) and ({Shape.Format(b)}) do not broadcast.");
         big.CopyTo(dims);
+    }
+}
+
+/// <summary>The share of dy that max(a, b) or min(a, b) routes to a (<c>toA</c>) or to b, at the broadcast output shape.</summary>
+internal sealed class PickGradOp(BinaryOp op, Node dy, bool toA)
+    : Node(op.Graph, "PickGrad", null, DType.Float32, op.Shape, dy, op.In[0], op.In[1])
+{
+    internal override void InferDims(Session s, Span<int> dims) => s.Dims(In[0]).CopyTo(dims);
+
+    internal override void Forward(Session s)
+    {
+        ReadOnlySpan<float> upstream = s.F(In[0]), a = s.F(In[1]), b = s.F(In[2]);
+        var dx = s.F(this);
+        bool max = op.Kind == BinaryKind.Maximum;
+        // The shorter input repeats along the leading dims of the output (trailing broadcasting).
+        for (int i = 0; i < dx.Length; i++)
+        {
+            float x = a[i % a.Length], y = b[i % b.Length];
+            bool pickA = max ? x >= y : x <= y;
+            dx[i] = pickA == toA ? upstream[i] : 0f;
+        }
     }
 }

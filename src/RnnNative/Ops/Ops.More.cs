@@ -33,6 +33,12 @@ public static partial class Ops
     /// <summary>a == b elementwise (Bool) with trailing broadcasting; Float32/Bool or Int32 inputs.</summary>
     public static Node Equal(Node a, Node b, string? name = null) => new EqualOp(a, b, name);
 
+    /// <summary>max(a, b) elementwise with trailing broadcasting; the gradient goes to a where a ≥ b, else to b.</summary>
+    public static Node Maximum(Node a, Node b, string? name = null) => new BinaryOp(BinaryKind.Maximum, a, b, name);
+
+    /// <summary>min(a, b) elementwise with trailing broadcasting; the gradient goes to a where a ≤ b, else to b.</summary>
+    public static Node Minimum(Node a, Node b, string? name = null) => new BinaryOp(BinaryKind.Minimum, a, b, name);
+
     /// <summary>x where <paramref name="condition"/> is true, else y (<c>tf.where</c> with three arguments of one shape).</summary>
     public static Node Where(Node condition, Node x, Node y, string? name = null) => new WhereOp(condition, x, y, name);
 

@@ -31,6 +31,8 @@ public class ArithmeticForwardTests
         { "Subtract", [4, 3], [3] }, { "Subtract", [3], [4, 3] }, { "Subtract", [], [5] }, { "Subtract", [5], [] },
         { "Multiply", [2, 4, 3], [4, 3] }, { "Multiply", [3], [2, 2, 3] }, { "Multiply", [], [2, 3] }, { "Multiply", [2, 3], [] },
         { "Divide", [4, 3], [3] }, { "Divide", [3], [4, 3] }, { "Divide", [], [2, 3] }, { "Divide", [2, 3], [] }, { "Divide", [2, 3], [2, 3] },
+        { "Maximum", [4, 3], [3] }, { "Maximum", [], [2, 3] }, { "Maximum", [2, 3], [2, 3] },
+        { "Minimum", [3], [4, 3] }, { "Minimum", [2, 3], [] }, { "Minimum", [2, 3], [2, 3] },
     };
 
     [Theory]
@@ -52,6 +54,8 @@ public class ArithmeticForwardTests
         "Add" => (Ops.Add(a, b), (x, y) => x + y),
         "Subtract" => (Ops.Subtract(a, b), (x, y) => x - y),
         "Multiply" => (Ops.Multiply(a, b), (x, y) => x * y),
+        "Maximum" => (Ops.Maximum(a, b), Math.Max),
+        "Minimum" => (Ops.Minimum(a, b), Math.Min),
         _ => (Ops.Divide(a, b), (x, y) => x / y),
     };
 

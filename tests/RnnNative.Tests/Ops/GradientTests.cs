@@ -113,4 +113,20 @@ public class GradientTests
         using var s = new Session(g);
         GradientCheck.Assert(g, s, y, [x], new FeedDict { [x] = Tensor.FromArray(Uniform(6, 24), 2, 3) });
     }
+
+    [Fact]
+    public void MaximumAndMinimumSendTiesToTheFirstInputLikeTf()
+    {
+        var g = new Graph(1);
+        var a = g.Variable("a", new Shape(3), Initializer.Constant(2f));
+        var b = g.Variable("b", new Shape(3), Initializer.Constant(2f));
+        foreach (var y in new[] { Ops.Maximum(a, b), Ops.Minimum(a, b) })
+        {
+            var grads = g.Gradients(Ops.ReduceSum(y), [a, b]);
+            using var s = new Session(g);
+            s.Run(g.GlobalVariablesInitializer());
+            Assert.Equal(new[] { 1f, 1f, 1f }, s.Run(grads[0]!)!.ToFloatArray());
+            Assert.Equal(new[] { 0f, 0f, 0f }, s.Run(grads[1]!)!.ToFloatArray());
+        }
+    }
 }
