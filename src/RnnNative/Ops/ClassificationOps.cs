@@ -78,7 +78,12 @@ internal sealed class SparseSoftmaxXentGradOp(SparseSoftmaxXentOp forward, Node 
 internal sealed class InTopKOp(Node predictions, Node targets, int k, string? name)
     : Node(predictions.Graph, "InTopK", name, DType.Bool, new Shape(predictions.Shape[0]), predictions, targets)
 {
-    internal override void InferDims(Session s, Span<int> dims) => dims[0] = s.Dims(In[0])[0];
+    internal override void InferDims(Session s, Span<int> dims)
+    {
+        int rows = s.Dims(In[0])[0], targets = s.Dims(In[1])[0];
+        if (rows != targets) throw new ArgumentException($"{Name}: {targets} targets for {rows} rows of predictions.");
+        dims[0] = rows;
+    }
 
     internal override void Forward(Session s)
     {

@@ -117,6 +117,10 @@ public class BadInputTests
         Assert.Contains("do not broadcast", e.Message);
         e = Assert.Throws<ArgumentException>(() => s.Run(Ops.Reshape(b, new Shape(5, -1)), feeds));
         Assert.Contains("cannot view (4, 3) as", e.Message);
+        var targets = g.Placeholder("targets", new Shape(-1), DType.Int32);
+        feeds[targets] = Tensor.From(new[] { 0, 1, 2 });
+        e = Assert.Throws<ArgumentException>(() => s.Run(Ops.InTopK(a, targets, 1), feeds));
+        Assert.Contains("3 targets for 2 rows", e.Message);
         feeds[b] = Tensor.FromArray(new float[0], 0, 3);
         e = Assert.Throws<ArgumentException>(() => s.Run(Ops.ArgMax(b, 0), feeds));
         Assert.Contains("is empty", e.Message);
