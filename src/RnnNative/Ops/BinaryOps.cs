@@ -22,25 +22,43 @@ internal sealed class BinaryOp : Node
 
     private static Shape StaticShape(BinaryKind kind, Node a, Node b)
     {
-        Node big = a.Shape.Rank >= b.Shape.Rank ? a : b, small = big == a ? b : a;
-        for (int i = 1; i <= small.Shape.Rank; i++)
+        var dims = Broadcast(a.Shape.Dims, b.Shape.Dims, allowUnknown: true);
+        return dims is not null ? new Shape(dims)
+            : throw new ArgumentException($"{kind}: shapes {a.Shape} ({a.Name}) and {b.Shape} ({b.Name}) do not broadcast.");
+    }
+
+    // NumPy's rule, right-aligned: equal dims, or one of them 1. Unknown (-1) dims are taken on trust at build time.
+    internal static int[]? Broadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b, bool allowUnknown)
+    {
+        var dims = new int[Math.Max(a.Length, b.Length)];
+        for (int i = 1; i <= dims.Length; i++)
         {
-            int x = big.Shape[-i], y = small.Shape[-i];
-            if (x != -1 && y != -1 && x != y)
-                throw new ArgumentException($"{kind}: shapes {a.Shape} ({a.Name}) and {b.Shape} ({b.Name}) do not broadcast (trailing dims must match).");
+            int x = i <= a.Length ? a[^i] : 1, y = i <= b.Length ? b[^i] : 1;
+            if (x == y || y == 1) dims[^i] = x;
+            else if (x == 1) dims[^i] = y;
+            else if (allowUnknown && (x == -1 || y == -1)) dims[^i] = x == -1 ? y : x;
+            else return null;
         }
-        return big.Shape;
+        return dims;
     }
 
     internal override void InferDims(Session s, Span<int> dims)
     {
         var a = s.Dims(In[0]);
         var b = s.Dims(In[1]);
-        var big = a.Length >= b.Length ? a : b;
-        var small = a.Length >= b.Length ? b : a;
-        if (!big[(big.Length - small.Length)..].SequenceEqual(small))
-            throw new ArgumentException($"{OpName} {Name}: run-time shapes ({Shape.Format(a)}) and ({Shape.Format(b)}) do not broadcast.");
-        big.CopyTo(dims);
+        var result = Broadcast(a, b, allowUnknown: false);
+        // Supported at run time: the smaller operand, without its leading 1s, is a trailing block of the result.
+        if (result is null || result.Length != dims.Length || !IsTrailingBlock(a, result) || !IsTrailingBlock(b, result))
+            throw new ArgumentException($"{OpName} {Name}: run-time shapes ({Shape.Format(a)}) and ({Shape.Format(b)}) do not broadcast (only trailing broadcasting is supported).");
+        result.CopyTo(dims);
+    }
+
+    private static bool IsTrailingBlock(ReadOnlySpan<int> x, ReadOnlySpan<int> result)
+    {
+        int lead = 0;
+        while (lead < x.Length && x[lead] == 1) lead++;
+        var core = x[lead..];
+        return Shape.Count(x) == Shape.Count(result) && x.Length <= result.Length || result[(result.Length - core.Length)..].SequenceEqual(core);
     }
 
     internal override void Forward(Session s)
