@@ -7,7 +7,12 @@ public static partial class Rnn
     /// <c>static_rnn</c>: unrolls <paramref name="cell"/> over <paramref name="inputs"/> (each (B, I)) as graph
     /// nodes, one step after another. The slow, simple twin of <see cref="Dynamic"/>.
     /// </summary>
-    public static StaticRnnResult Static(RnnCell cell, IReadOnlyList<Node> inputs, IReadOnlyList<Node>? initialState = null, string scope = "rnn")
+    /// <remarks>
+    /// With <paramref name="sequenceLength"/> (int32 (B)), as in TensorFlow: outputs at and past an example's
+    /// length are 0 and its state stops changing, so the final state is the one at its last valid step.
+    /// </remarks>
+    public static StaticRnnResult Static(RnnCell cell, IReadOnlyList<Node> inputs, IReadOnlyList<Node>? initialState = null,
+        Node? sequenceLength = null, string scope = "rnn")
     {
         if (inputs.Count == 0) throw new ArgumentException("Static RNN needs at least one input step.", nameof(inputs));
         var g = inputs[0].Graph;
@@ -15,7 +20,17 @@ public static partial class Rnn
         cell.EnsureBuilt(g, inputs[0].Shape[-1]);
         var state = initialState?.ToArray() ?? cell.ZeroState(inputs[0]);
         var outputs = new Node[inputs.Count];
-        for (int t = 0; t < inputs.Count; t++) (outputs[t], state) = cell.Call(inputs[t], state);
+        for (int t = 0; t < inputs.Count; t++)
+        {
+            var (output, next) = cell.Call(inputs[t], state);
+            if (sequenceLength is null) (outputs[t], state) = (output, next);
+            else
+            {
+                outputs[t] = new LengthSelectOp(sequenceLength, t, output, new FillLikeOp(output, 0f));
+                for (int p = 0; p < next.Length; p++) next[p] = new LengthSelectOp(sequenceLength, t, next[p], state[p]);
+                state = next;
+            }
+        }
         return new StaticRnnResult(outputs, state);
     }
 

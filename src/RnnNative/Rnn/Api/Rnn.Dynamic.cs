@@ -1,0 +1,62 @@
+namespace RnnNative;
+
+public static partial class Rnn
+{
+    /// <summary>
+    /// <c>dynamic_rnn</c>: runs <paramref name="cell"/> over x (B, T, I) — or (T, B, I) when
+    /// <paramref name="timeMajor"/> — as one fused node with a hand-written forward and backward through time.
+    /// </summary>
+    /// <remarks>
+    /// TensorFlow's semantics: with <paramref name="sequenceLength"/> (int32 (B)), outputs are exactly 0 at and
+    /// past each example's length, the final state is the state at its last valid step (the initial state when
+    /// its length is 0), and gradients flow only through valid steps. A length below 0 or above T throws,
+    /// naming the example. Cells without a fused kernel (wrappers) are unrolled as a composition of ops.
+    /// </remarks>
+    public static DynamicRnnResult Dynamic(RnnCell cell, Node x, Node? sequenceLength = null,
+        IReadOnlyList<Node>? initialState = null, bool timeMajor = false, string scope = "rnn")
+    {
+        if (x.Shape.Rank != 3 || x.Shape[2] <= 0)
+            throw new ArgumentException($"Dynamic RNN needs x of rank 3 with a known input size, got {x.Name} {x.Shape}.");
+        if (sequenceLength is not null && (sequenceLength.DType != DType.Int32 || sequenceLength.Shape.Rank != 1))
+            throw new ArgumentException($"sequenceLength {sequenceLength.Name} must be Int32 of rank 1, got {sequenceLength.DType} {sequenceLength.Shape}.");
+        return Unrolled(cell, x, sequenceLength, initialState, timeMajor, scope);
+    }
+
+    // The composition: unstack the steps, Rnn.Static with lengths, stack the outputs back.
+    private static DynamicRnnResult Unrolled(RnnCell cell, Node x, Node? sequenceLength, IReadOnlyList<Node>? initialState, bool timeMajor, string scope)
+    {
+        int timeAxis = timeMajor ? 0 : 1, steps = x.Shape[timeAxis], inputs = x.Shape[2];
+        if (steps <= 0) throw new ArgumentException($"Unrolling needs a known number of steps, got {x.Name} {x.Shape}.");
+        var stepInputs = Ops.Split(x, steps, timeAxis).Select(s => Ops.Reshape(s, new Shape(-1, inputs))).ToArray();
+        if (sequenceLength is not null) sequenceLength = new CheckLengthsOp(sequenceLength, x, timeAxis);
+        var result = Static(cell, stepInputs, initialState, sequenceLength, scope);
+        int outputs = cell.OutputSize;
+        var expanded = result.Outputs.Select(o => Ops.Reshape(o, timeMajor ? new Shape(1, -1, outputs) : new Shape(-1, 1, outputs))).ToArray();
+        return new DynamicRnnResult(Ops.Concat(expanded, timeAxis), result.States);
+    }
+}
+
+/// <summary>Passes sequence lengths through after checking 0 ≤ length ≤ T and one length per example.</summary>
+internal sealed class CheckLengthsOp(Node lengths, Node x, int timeAxis)
+    : Node(lengths.Graph, "CheckLengths", null, DType.Int32, lengths.Shape, lengths, x)
+{
+    internal override void InferDims(Session s, Span<int> dims)
+    {
+        int batch = s.Dims(In[1])[1 - timeAxis], count = s.Dims(In[0])[0];
+        if (count != batch) throw new ArgumentException($"{In[0].Name}: {count} sequence lengths for a batch of {batch}.");
+        dims[0] = count;
+    }
+
+    internal override void Bind(Session s) => s.BindView(this, In[0], 0);
+
+    internal override void Forward(Session s) => Validate(s.I(In[0]), s.Dims(In[1])[timeAxis], In[0].Name);
+
+    internal static void Validate(ReadOnlySpan<int> lengths, int steps, string name)
+    {
+        for (int b = 0; b < lengths.Length; b++)
+            if ((uint)lengths[b] > (uint)steps)
+                throw new ArgumentOutOfRangeException(nameof(lengths), $"{name}: sequence length {lengths[b]} of example {b} is outside [0, {steps}].");
+    }
+
+    internal override Node?[] Gradient(Node dy) => [null, null];
+}
