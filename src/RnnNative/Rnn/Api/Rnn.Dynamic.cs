@@ -19,17 +19,56 @@ public static partial class Rnn
             throw new ArgumentException($"Dynamic RNN needs x of rank 3 with a known input size, got {x.Name} {x.Shape}.");
         if (sequenceLength is not null && (sequenceLength.DType != DType.Int32 || sequenceLength.Shape.Rank != 1))
             throw new ArgumentException($"sequenceLength {sequenceLength.Name} must be Int32 of rank 1, got {sequenceLength.DType} {sequenceLength.Shape}.");
-        return Unrolled(cell, x, sequenceLength, initialState, timeMajor, scope);
+        if (initialState is not null && initialState.Count != cell.StateParts)
+            throw new ArgumentException($"Cell {cell.Name} takes {cell.StateParts} initial state parts, got {initialState.Count}.");
+        var g = x.Graph;
+        using var _ = g.NameScope(scope);
+        cell.EnsureBuilt(g, x.Shape[2]);
+        if (sequenceLength is not null) sequenceLength = new CheckLengthsOp(sequenceLength, x, timeMajor ? 0 : 1);
+        return Sequence(cell, x, sequenceLength, initialState, timeMajor);
     }
 
-    // The composition: unstack the steps, Rnn.Static with lengths, stack the outputs back.
-    private static DynamicRnnResult Unrolled(RnnCell cell, Node x, Node? sequenceLength, IReadOnlyList<Node>? initialState, bool timeMajor, string scope)
+    // Runs a built cell over a whole sequence: fused kernels where the cell has one, stacked and wrapped
+    // cells layer by layer, anything else unrolled.
+    private static DynamicRnnResult Sequence(RnnCell cell, Node x, Node? lengths, IReadOnlyList<Node>? initialState, bool timeMajor)
+    {
+        switch (cell)
+        {
+            case MultiRnnCell multi:
+                var states = new List<Node>();
+                int part = 0;
+                foreach (var layer in multi.Cells)
+                {
+                    var layerState = initialState?.Skip(part).Take(layer.StateParts).ToArray();
+                    var result = Sequence(layer, x, lengths, layerState, timeMajor);
+                    (x, part) = (result.Outputs, part + layer.StateParts);
+                    states.AddRange(result.States);
+                }
+                return new DynamicRnnResult(x, states);
+            case OutputProjectionWrapper wrapper:
+                var inner = Sequence(wrapper.Cell, x, lengths, initialState, timeMajor);
+                var projected = ProjectSequence(inner.Outputs, wrapper.Kernel, wrapper.Bias, timeMajor);
+                return new DynamicRnnResult(lengths is null ? projected : new MaskSequenceOp(projected, lengths, timeMajor), inner.States);
+            default:
+                return Unrolled(cell, x, lengths, initialState, timeMajor);
+        }
+    }
+
+    // y (B, T, O) = x (B, T, H) · W (H, O) + b, as one GEMM over all steps.
+    private static Node ProjectSequence(Node x, Variable kernel, Variable bias, bool timeMajor)
+    {
+        int hidden = kernel.Shape[0], outputs = kernel.Shape[1], steps = x.Shape[timeMajor ? 0 : 1];
+        var flat = Ops.Add(Ops.MatMul(Ops.Reshape(x, new Shape(-1, hidden)), kernel), bias);
+        return Ops.Reshape(flat, timeMajor ? new Shape(steps, -1, outputs) : new Shape(-1, steps, outputs));
+    }
+
+    // The composition: unstack the steps, unroll the cell with lengths, stack the outputs back.
+    private static DynamicRnnResult Unrolled(RnnCell cell, Node x, Node? sequenceLength, IReadOnlyList<Node>? initialState, bool timeMajor)
     {
         int timeAxis = timeMajor ? 0 : 1, steps = x.Shape[timeAxis], inputs = x.Shape[2];
         if (steps <= 0) throw new ArgumentException($"Unrolling needs a known number of steps, got {x.Name} {x.Shape}.");
         var stepInputs = Ops.Split(x, steps, timeAxis).Select(s => Ops.Reshape(s, new Shape(-1, inputs))).ToArray();
-        if (sequenceLength is not null) sequenceLength = new CheckLengthsOp(sequenceLength, x, timeAxis);
-        var result = Static(cell, stepInputs, initialState, sequenceLength, scope);
+        var result = Unroll(cell, stepInputs, initialState, sequenceLength);
         int outputs = cell.OutputSize;
         var expanded = result.Outputs.Select(o => Ops.Reshape(o, timeMajor ? new Shape(1, -1, outputs) : new Shape(-1, 1, outputs))).ToArray();
         return new DynamicRnnResult(Ops.Concat(expanded, timeAxis), result.States);

@@ -18,6 +18,11 @@ public static partial class Rnn
         var g = inputs[0].Graph;
         using var _ = g.NameScope(scope);
         cell.EnsureBuilt(g, inputs[0].Shape[-1]);
+        return Unroll(cell, inputs, initialState, sequenceLength);
+    }
+
+    private static StaticRnnResult Unroll(RnnCell cell, IReadOnlyList<Node> inputs, IReadOnlyList<Node>? initialState, Node? sequenceLength)
+    {
         var state = initialState?.ToArray() ?? cell.ZeroState(inputs[0]);
         var outputs = new Node[inputs.Count];
         for (int t = 0; t < inputs.Count; t++)
