@@ -48,14 +48,15 @@ public sealed class IdxArray
     public float[] ToSingle(float scale = 1f)
     {
         var result = new float[Length];
-        switch (Data)
+        // Switch on the type code, not on `Data is byte[]`: the CLR lets an sbyte[] match byte[].
+        switch (ElementType)
         {
-            case byte[] a: for (int i = 0; i < a.Length; i++) result[i] = a[i] * scale; break;
-            case sbyte[] a: for (int i = 0; i < a.Length; i++) result[i] = a[i] * scale; break;
-            case short[] a: for (int i = 0; i < a.Length; i++) result[i] = a[i] * scale; break;
-            case int[] a: for (int i = 0; i < a.Length; i++) result[i] = a[i] * scale; break;
-            case float[] a: for (int i = 0; i < a.Length; i++) result[i] = a[i] * scale; break;
-            case double[] a: for (int i = 0; i < a.Length; i++) result[i] = (float)(a[i] * scale); break;
+            case IdxElementType.UInt8: { var a = (byte[])Data; for (int i = 0; i < a.Length; i++) result[i] = a[i] * scale; break; }
+            case IdxElementType.Int8: { var a = (sbyte[])Data; for (int i = 0; i < a.Length; i++) result[i] = a[i] * scale; break; }
+            case IdxElementType.Int16: { var a = (short[])Data; for (int i = 0; i < a.Length; i++) result[i] = a[i] * scale; break; }
+            case IdxElementType.Int32: { var a = (int[])Data; for (int i = 0; i < a.Length; i++) result[i] = a[i] * scale; break; }
+            case IdxElementType.Single: { var a = (float[])Data; for (int i = 0; i < a.Length; i++) result[i] = a[i] * scale; break; }
+            default: { var a = (double[])Data; for (int i = 0; i < a.Length; i++) result[i] = (float)(a[i] * scale); break; }
         }
         return result;
     }
@@ -65,14 +66,14 @@ public sealed class IdxArray
     public int[] ToInt32(string? source = null)
     {
         var result = new int[Length];
-        switch (Data)
+        switch (ElementType)
         {
-            case byte[] a: for (int i = 0; i < a.Length; i++) result[i] = a[i]; break;
-            case sbyte[] a: for (int i = 0; i < a.Length; i++) result[i] = a[i]; break;
-            case short[] a: for (int i = 0; i < a.Length; i++) result[i] = a[i]; break;
-            case int[] a: Array.Copy(a, result, a.Length); break;
-            case float[] a: for (int i = 0; i < a.Length; i++) result[i] = ExactInt(a[i], i, source); break;
-            case double[] a: for (int i = 0; i < a.Length; i++) result[i] = ExactInt(a[i], i, source); break;
+            case IdxElementType.UInt8: { var a = (byte[])Data; for (int i = 0; i < a.Length; i++) result[i] = a[i]; break; }
+            case IdxElementType.Int8: { var a = (sbyte[])Data; for (int i = 0; i < a.Length; i++) result[i] = a[i]; break; }
+            case IdxElementType.Int16: { var a = (short[])Data; for (int i = 0; i < a.Length; i++) result[i] = a[i]; break; }
+            case IdxElementType.Int32: Array.Copy((int[])Data, result, Length); break;
+            case IdxElementType.Single: { var a = (float[])Data; for (int i = 0; i < a.Length; i++) result[i] = ExactInt(a[i], i, source); break; }
+            default: { var a = (double[])Data; for (int i = 0; i < a.Length; i++) result[i] = ExactInt(a[i], i, source); break; }
         }
         return result;
     }
