@@ -23,13 +23,29 @@ internal static class GradientBuilder
         var totals = new Dictionary<Node, Node>();
         using var scope = graph.NameScope("gradients");
         contributions[y] = [Ops.OnesLike(y)];
+        var viewGrads = new Dictionary<Node, Node?[]>();   // a multi-output node's gradients per output
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var node = order[i];
-            if (!reachesX[node.Id] || !contributions.TryGetValue(node, out var parts)) continue;
-            var dy = parts.Count == 1 ? parts[0] : Ops.AddN(parts);
-            totals[node] = dy;
-            var inputGrads = node.Gradient(dy);
+            if (!reachesX[node.Id]) continue;
+            Node? dy = contributions.TryGetValue(node, out var parts) ? (parts.Count == 1 ? parts[0] : Ops.AddN(parts)) : null;
+            if (dy is not null) totals[node] = dy;
+            if (node is OutputView view)
+            {
+                if (dy is null) continue;
+                if (!viewGrads.TryGetValue(view.Parent, out var slots))
+                    viewGrads[view.Parent] = slots = new Node?[((IMultiOutput)view.Parent).OutputCount];
+                slots[view.Index] = dy;
+                continue;
+            }
+            Node?[] inputGrads;
+            if (node is IMultiOutput multi && viewGrads.TryGetValue(node, out var dys))
+            {
+                dys[0] = dy;
+                inputGrads = multi.Gradient(dys);
+            }
+            else if (dy is null) continue;
+            else inputGrads = node is IMultiOutput m ? m.Gradient(Single(dy, m.OutputCount)) : node.Gradient(dy);
             for (int k = 0; k < inputGrads.Length; k++)
             {
                 var g = inputGrads[k];
@@ -42,6 +58,13 @@ internal static class GradientBuilder
         var result = new Node?[xs.Count];
         for (int i = 0; i < xs.Count; i++) result[i] = totals.GetValueOrDefault(xs[i]);
         return result;
+    }
+
+    private static Node?[] Single(Node dy, int count)
+    {
+        var dys = new Node?[count];
+        dys[0] = dy;
+        return dys;
     }
 
     // Post-order: every node after its inputs.

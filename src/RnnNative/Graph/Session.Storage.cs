@@ -29,13 +29,17 @@ public sealed partial class Session
         return slot.State as T ?? (T)(slot.State = new T());
     }
 
-    /// <summary>Gives a node its own grow-only buffer sized to its dims (no allocation when the size is unchanged).</summary>
-    internal void EnsureOwnBuffer(Node node)
+    /// <summary>
+    /// Gives a node its own grow-only buffer sized to its dims, plus <paramref name="extra"/> elements after them
+    /// for the outputs of a multi-output node (no allocation when the size is unchanged).
+    /// </summary>
+    internal void EnsureOwnBuffer(Node node, int extra = 0)
     {
         ref var slot = ref _slots[node.Id];
         int length = Shape.Count(slot.Dims);
         slot.Offset = 0;
         slot.Length = length;
+        length += extra;
         if (node.DType == DType.Int32)
         {
             if (slot.OwnI is null || slot.OwnI.Length < length) slot.OwnI = GC.AllocateArray<int>(length, pinned: true);

@@ -17,10 +17,10 @@ internal sealed class BinaryOp : Node
     private readonly BinaryKind _kind;
 
     public BinaryOp(BinaryKind kind, Node a, Node b, string? name)
-        : base(a.Graph, kind.ToString(), name, DType.Float32, TrailingBroadcast.StaticShape(kind.ToString(), a, b), UnaryOp.RequireFloat(a), UnaryOp.RequireFloat(b))
+        : base(a.Graph, kind.ToString(), name, DType.Float32, Broadcasting.StaticShape(kind.ToString(), a, b), UnaryOp.RequireFloat(a), UnaryOp.RequireFloat(b))
         => _kind = kind;
 
-    internal override void InferDims(Session s, Span<int> dims) => TrailingBroadcast.InferDims(this, s, dims);
+    internal override void InferDims(Session s, Span<int> dims) => Broadcasting.InferDims(this, s, dims);
 
     internal BinaryKind Kind => _kind;
 
@@ -106,34 +106,6 @@ internal sealed class SumToShapeOp(Node x, Node like) : Node(x.Graph, "SumToShap
     internal override Node?[] Gradient(Node dy) => [Ops.Add(Ops.ZerosLike(In[0]), dy), null];
 }
 
-/// <summary>Trailing broadcasting: two shapes are equal, or one is a suffix of the other; the result has the larger.</summary>
-internal static class TrailingBroadcast
-{
-    public static Shape StaticShape(string op, Node a, Node b)
-    {
-        Node big = a.Shape.Rank >= b.Shape.Rank ? a : b, small = big == a ? b : a;
-        for (int i = 1; i <= small.Shape.Rank; i++)
-        {
-            int x = big.Shape[-i], y = small.Shape[-i];
-            if (x != -1 && y != -1 && x != y)
-                throw new ArgumentException($"{op}: shapes {a.Shape} ({a.Name}) and {b.Shape} ({b.Name}) do not broadcast (trailing dims must match).");
-        }
-        return big.Shape;
-    }
-
-    /// <summary>The run-time dims of a two-input node <paramref name="op"/> whose inputs are its first two.</summary>
-    public static void InferDims(Node op, Session s, Span<int> dims)
-    {
-        var a = s.Dims(op.In[0]);
-        var b = s.Dims(op.In[1]);
-        var big = a.Length >= b.Length ? a : b;
-        var small = a.Length >= b.Length ? b : a;
-        if (!big[(big.Length - small.Length)..].SequenceEqual(small))
-            throw new ArgumentException($"{op.OpName} {op.Name}: run-time shapes ({Shape.Format(a)}) and ({Shape.Format(b)}) do not broadcast.");
-        big.CopyTo(dims);
-    }
-}
-
 /// <summary>The share of dy that max(a, b) or min(a, b) routes to a (<c>toA</c>) or to b, at the broadcast output shape.</summary>
 internal sealed class PickGradOp(BinaryOp op, Node dy, bool toA)
     : Node(op.Graph, "PickGrad", null, DType.Float32, op.Shape, dy, op.In[0], op.In[1])
@@ -145,12 +117,58 @@ internal sealed class PickGradOp(BinaryOp op, Node dy, bool toA)
         ReadOnlySpan<float> upstream = s.F(In[0]), a = s.F(In[1]), b = s.F(In[2]);
         var dx = s.F(this);
         bool max = op.Kind == BinaryKind.Maximum;
-        // The shorter input repeats along the leading dims of the output (trailing broadcasting).
+        // A broadcast input is a trailing block of the output: it repeats every a.Length (b.Length) elements.
         for (int i = 0; i < dx.Length; i++)
         {
             float x = a[i % a.Length], y = b[i % b.Length];
             bool pickA = max ? x >= y : x <= y;
             dx[i] = pickA == toA ? upstream[i] : 0f;
         }
+    }
+}
+
+/// <summary>
+/// Broadcasting of two inputs: NumPy's rule at build time (right-aligned, equal dims or one of them 1, unknown
+/// dims taken on trust); at run time the smaller operand, without its leading 1s, must be a trailing block of the result.
+/// </summary>
+internal static class Broadcasting
+{
+    public static Shape StaticShape(string op, Node a, Node b)
+    {
+        var dims = new int[Math.Max(a.Shape.Rank, b.Shape.Rank)];
+        return TryBroadcast(a.Shape.Dims, b.Shape.Dims, allowUnknown: true, dims) ? new Shape(dims)
+            : throw new ArgumentException($"{op}: shapes {a.Shape} ({a.Name}) and {b.Shape} ({b.Name}) do not broadcast.");
+    }
+
+    /// <summary>The run-time dims of <paramref name="op"/> from its first two inputs (written in place: no allocation per run).</summary>
+    public static void InferDims(Node op, Session s, Span<int> dims)
+    {
+        var a = s.Dims(op.In[0]);
+        var b = s.Dims(op.In[1]);
+        if (dims.Length != Math.Max(a.Length, b.Length) || !TryBroadcast(a, b, allowUnknown: false, dims)
+            || !IsTrailingBlock(a, dims) || !IsTrailingBlock(b, dims))
+            throw new ArgumentException($"{op.OpName} {op.Name}: run-time shapes ({Shape.Format(a)}) and ({Shape.Format(b)}) do not broadcast (only trailing broadcasting is supported).");
+    }
+
+    // NumPy's rule, right-aligned: equal dims, or one of them 1. Unknown (-1) dims are taken on trust at build time.
+    private static bool TryBroadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b, bool allowUnknown, Span<int> dims)
+    {
+        for (int i = 1; i <= dims.Length; i++)
+        {
+            int x = i <= a.Length ? a[^i] : 1, y = i <= b.Length ? b[^i] : 1;
+            if (x == y || y == 1) dims[^i] = x;
+            else if (x == 1) dims[^i] = y;
+            else if (allowUnknown && (x == -1 || y == -1)) dims[^i] = x == -1 ? y : x;
+            else return false;
+        }
+        return true;
+    }
+
+    private static bool IsTrailingBlock(ReadOnlySpan<int> x, ReadOnlySpan<int> result)
+    {
+        int lead = 0;
+        while (lead < x.Length && x[lead] == 1) lead++;
+        var core = x[lead..];
+        return Shape.Count(x) == Shape.Count(result) && x.Length <= result.Length || result[(result.Length - core.Length)..].SequenceEqual(core);
     }
 }

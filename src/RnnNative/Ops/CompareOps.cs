@@ -55,10 +55,10 @@ internal sealed class EqualOp : Node
         : base(a.Graph, "Equal", name, DType.Bool, StaticShape(a, b), a, b) { }
 
     private static Shape StaticShape(Node a, Node b) => (a.DType == DType.Int32) == (b.DType == DType.Int32)
-        ? TrailingBroadcast.StaticShape("Equal", a, b)
+        ? Broadcasting.StaticShape("Equal", a, b)
         : throw new ArgumentException($"Equal: {a.Name} is {a.DType} but {b.Name} is {b.DType}; cast one of them.");
 
-    internal override void InferDims(Session s, Span<int> dims) => TrailingBroadcast.InferDims(this, s, dims);
+    internal override void InferDims(Session s, Span<int> dims) => Broadcasting.InferDims(this, s, dims);
 
     internal override void Forward(Session s)
     {
