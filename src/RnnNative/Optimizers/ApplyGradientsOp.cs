@@ -10,14 +10,14 @@ internal sealed class ApplyGradientsOp : Operation
     private readonly Node?[] _grads;
 
     public ApplyGradientsOp(Optimizer optimizer, Variable[] variables, Node?[] grads)
-        : base(variables[0].Graph, "ApplyGradients", optimizer.GetType().Name, Inputs(variables, grads))
+        : base(variables[0].Graph, "ApplyGradients", optimizer.GetType().Name, InputNodes(variables, grads))
     {
         _optimizer = optimizer;
         _variables = variables;
         _grads = grads;
     }
 
-    private static Node[] Inputs(Variable[] variables, Node?[] grads) =>
+    private static Node[] InputNodes(Variable[] variables, Node?[] grads) =>
         [.. variables, .. grads.Where(g => g is not null)!];
 
     internal sealed class State
