@@ -85,13 +85,12 @@ public static class FusedRnn
             throw new InvalidOperationException("FusedRnn.Backward needs a completed FusedRnn.Forward on this workspace.");
         var cell = ws.Cell;
         int bh = ws.Batch * cell.Units;
-        string layout = ws.TimeMajor ? "(T, B, {0})" : "(B, T, {0})";
         weights.Validate(cell);
         gradients.Validate(cell);
-        RnnArgs.RequireEmptyOr(dOutputs.Length, bh * ws.Steps, nameof(dOutputs), string.Format(layout, "H"));
+        RnnArgs.RequireEmptyOr(dOutputs.Length, bh * ws.Steps, nameof(dOutputs), ws.TimeMajor ? "(T, B, H)" : "(B, T, H)");
         RnnArgs.RequireEmptyOr(dFinalH.Length, bh, nameof(dFinalH), "(B, H)");
         RnnArgs.RequireCellState(cell, dFinalC.Length, bh, nameof(dFinalC), optional: true);
-        RnnArgs.RequireEmptyOr(dX.Length, ws.Batch * ws.Steps * cell.Inputs, nameof(dX), string.Format(layout, "I"));
+        RnnArgs.RequireEmptyOr(dX.Length, ws.Batch * ws.Steps * cell.Inputs, nameof(dX), ws.TimeMajor ? "(T, B, I)" : "(B, T, I)");
         RnnArgs.RequireEmptyOr(dH0.Length, bh, nameof(dH0), "(B, H)");
         RnnArgs.RequireCellState(cell, dC0.Length, bh, nameof(dC0), optional: true);
 

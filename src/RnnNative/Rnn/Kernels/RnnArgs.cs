@@ -20,7 +20,7 @@ internal static class RnnArgs
     public static void RequireCellState(in RnnCellSpec cell, int actual, int expected, string name, bool optional)
     {
         if (!cell.HasCellState)
-            RequireLength(actual, 0, name, $"empty: {cell.Kind} has no cell state");
+            RequireLength(actual, 0, name, "empty: only Lstm has a cell state");
         else if (optional)
             RequireEmptyOr(actual, expected, name, "(B, H)");
         else

@@ -28,14 +28,15 @@ public readonly ref struct RnnWeights(
     internal ReadOnlySpan<float> RecurrentWeights(in RnnCellSpec cell, int group) =>
         (group == 0 ? Kernel : CandidateKernel)[(cell.Inputs * cell.GroupWidth(group))..];
 
+    // Shapes are constant strings: validation runs on every call and must not allocate.
     internal void Validate(in RnnCellSpec cell)
     {
-        RnnArgs.RequireLength(Kernel.Length, cell.KernelLength, "kernel", $"(I+H)·{cell.GroupWidth(0)} for {cell.Kind}");
-        RnnArgs.RequireLength(Bias.Length, cell.BiasLength, "bias", $"{cell.GroupWidth(0)} for {cell.Kind}");
+        RnnArgs.RequireLength(Kernel.Length, cell.KernelLength, "kernel", "(I+H, w): w = H, 4H for Lstm, 2H for Gru");
+        RnnArgs.RequireLength(Bias.Length, cell.BiasLength, "bias", "(w): w = H, 4H for Lstm, 2H for Gru");
         RnnArgs.RequireLength(CandidateKernel.Length, cell.CandidateKernelLength, "candidateKernel",
-            cell.Kind == RnnCellKind.Gru ? "(I+H)·H for Gru" : $"empty for {cell.Kind}");
+            "(I+H, H) for Gru, empty for other cells");
         RnnArgs.RequireLength(CandidateBias.Length, cell.CandidateBiasLength, "candidateBias",
-            cell.Kind == RnnCellKind.Gru ? "H for Gru" : $"empty for {cell.Kind}");
+            "(H) for Gru, empty for other cells");
     }
 }
 

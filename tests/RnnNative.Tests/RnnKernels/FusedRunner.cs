@@ -1,0 +1,97 @@
+using RnnNative.Blas;
+using RnnNative.Rnn.Kernels;
+
+namespace RnnNative.Tests.RnnKernels;
+
+/// <summary>Everything <see cref="FusedRnn"/> computes for a problem (gradients accumulated into zeros).</summary>
+internal sealed class FusedResult(RnnProblem p)
+{
+    public float[] Outputs { get; } = new float[p.Batch * p.Steps * p.Units];
+    public float[] FinalH { get; } = new float[p.Batch * p.Units];
+    public float[] FinalC { get; } = new float[p.Cell.HasCellState ? p.Batch * p.Units : 0];
+    public float[] DKernel { get; } = new float[p.Kernel.Length];
+    public float[] DBias { get; } = new float[p.Bias.Length];
+    public float[] DCandidateKernel { get; } = new float[p.CandidateKernel.Length];
+    public float[] DCandidateBias { get; } = new float[p.CandidateBias.Length];
+    public float[] DX { get; } = new float[p.X.Length];
+    public float[] DH0 { get; } = new float[p.Batch * p.Units];
+    public float[] DC0 { get; } = new float[p.Cell.HasCellState ? p.Batch * p.Units : 0];
+
+    public IEnumerable<(string Name, float[] Values)> All() =>
+    [
+        ("outputs", Outputs), ("finalH", FinalH), ("finalC", FinalC), ("dKernel", DKernel), ("dBias", DBias),
+        ("dCandidateKernel", DCandidateKernel), ("dCandidateBias", DCandidateBias), ("dX", DX), ("dH0", DH0), ("dC0", DC0),
+    ];
+}
+
+/// <summary>Runs <see cref="FusedRnn"/> forward and backward on a <see cref="RnnProblem"/>, in float.</summary>
+internal sealed class FusedRunner
+{
+    private readonly RnnProblem p;
+    private readonly float[] x, kernel, bias, candidateKernel, candidateBias, h0, c0, dOutputs, dFinalH, dFinalC;
+
+    public FusedRunner(RnnProblem problem)
+    {
+        p = problem;
+        x = RnnProblem.ToFloat(p.X);
+        kernel = RnnProblem.ToFloat(p.Kernel);
+        bias = RnnProblem.ToFloat(p.Bias);
+        candidateKernel = RnnProblem.ToFloat(p.CandidateKernel);
+        candidateBias = RnnProblem.ToFloat(p.CandidateBias);
+        h0 = RnnProblem.ToFloat(p.H0);
+        c0 = RnnProblem.ToFloat(p.C0);
+        dOutputs = RnnProblem.ToFloat(p.DOutputs);
+        dFinalH = RnnProblem.ToFloat(p.DFinalH);
+        dFinalC = RnnProblem.ToFloat(p.DFinalC);
+    }
+
+    public RnnWorkspace NewWorkspace() => new(p.Cell, p.Batch, p.Steps);
+
+    /// <summary>Forward then backward into <paramref name="r"/>; <paramref name="passLengths"/>: false passes an empty span (all T).</summary>
+    public void Run(BlasBackend blas, RnnWorkspace ws, FusedResult r, bool passLengths = true)
+    {
+        var weights = new RnnWeights(kernel, bias, candidateKernel, candidateBias);
+        FusedRnn.Forward(blas, ws, x, p.TimeMajor, weights, passLengths ? p.Lengths : [], h0, c0,
+            r.Outputs, r.FinalH, r.FinalC);
+        FusedRnn.Backward(blas, ws, weights, dOutputs, dFinalH, dFinalC, r.DX,
+            new RnnWeightGradients(r.DKernel, r.DBias, r.DCandidateKernel, r.DCandidateBias), r.DH0, r.DC0);
+    }
+
+    public FusedResult Run(BlasBackend blas, RnnWorkspace? ws = null, bool passLengths = true)
+    {
+        var r = new FusedResult(p);
+        Run(blas, ws ?? NewWorkspace(), r, passLengths);
+        return r;
+    }
+}
+
+internal static class Compare
+{
+    /// <summary>
+    /// Asserts |actual − expected| ≤ tol·(|expected| + 0.01·max|expected|) elementwise and returns the largest
+    /// error relative to max|expected|. The 1% floor covers entries that cancel to near zero in float sums.
+    /// </summary>
+    public static double Close(double[] expected, float[] actual, string name, double tolerance = 1e-4)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = expected.Length == 0 ? 0 : expected.Max(Math.Abs), worst = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double error = Math.Abs(actual[i] - expected[i]);
+            if (error > tolerance * (Math.Abs(expected[i]) + 0.01 * scale))
+                Assert.Fail($"{name}[{i}]: expected {expected[i]:R}, got {actual[i]:R} (scale {scale:G3}).");
+            worst = Math.Max(worst, error / Math.Max(scale, 1e-300));
+        }
+        return worst;
+    }
+
+    /// <summary>Asserts every row of every step at or past its example's length is exactly zero.</summary>
+    public static void ZeroPastLengths(RnnProblem p, float[] sequences, int width, string name)
+    {
+        for (int e = 0; e < p.Batch; e++)
+            for (int t = p.Lengths[e]; t < p.Steps; t++)
+                for (int k = 0; k < width; k++)
+                    Assert.True(sequences[p.Offset(e, t, width) + k] == 0f,
+                        $"{name} of example {e} at step {t} (past its length {p.Lengths[e]}) is not 0.");
+    }
+}
