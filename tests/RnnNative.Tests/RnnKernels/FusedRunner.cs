@@ -91,7 +91,7 @@ internal static class Compare
         for (int e = 0; e < p.Batch; e++)
             for (int t = p.Lengths[e]; t < p.Steps; t++)
                 for (int k = 0; k < width; k++)
-                    Assert.True(sequences[p.Offset(e, t, width) + k] == 0f,
-                        $"{name} of example {e} at step {t} (past its length {p.Lengths[e]}) is not 0.");
+                    if (sequences[p.Offset(e, t, width) + k] != 0f)
+                        Assert.Fail($"{name} of example {e} at step {t} (past its length {p.Lengths[e]}) is not 0.");
     }
 }
