@@ -40,6 +40,26 @@ public class FusedRnnReferenceTests(ITestOutputHelper output)
         AssertMatchesReference(p, new FusedRunner(p).Run(BlasBackend.Create(BlasKind.Managed), passLengths: false));
     }
 
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public void OmittedOptionalBuffersChangeNothingElse(RnnCellKind kind)
+    {
+        // Empty outputs, dOutputs, dX, dH0, dC0 (a classifier on the final state) against full buffers with
+        // dOutputs = 0: final states and weight gradients must be bit-identical, omitted results untouched.
+        var p = RnnProblem.Random(kind, 4, 5, 3, 10, [5, 2, 0, 4], timeMajor: false, seed: 40);
+        Array.Clear(p.DOutputs);
+        var blas = BlasBackend.Create(BlasKind.Managed);
+        var full = new FusedRunner(p).Run(blas);
+        var lean = new FusedRunner(p).Run(blas, omitOptional: true);
+        string[] omitted = ["outputs", "dX", "dH0", "dC0"];
+        foreach (var ((name, a), (_, b)) in lean.All().Zip(full.All()))
+            if (omitted.Contains(name))
+                Assert.All(a, v => Assert.Equal(0f, v));
+            else
+                Assert.True(a.AsSpan().SequenceEqual(b), $"{name} differs when optional buffers are omitted.");
+        Assert.Contains(full.DX, v => v != 0f);
+    }
+
     [Fact]
     public void LstmForgetBiasIsHonoured()
     {

@@ -47,20 +47,24 @@ internal sealed class FusedRunner
 
     public RnnWorkspace NewWorkspace() => new(p.Cell, p.Batch, p.Steps);
 
-    /// <summary>Forward then backward into <paramref name="r"/>; <paramref name="passLengths"/>: false passes an empty span (all T).</summary>
-    public void Run(BlasBackend blas, RnnWorkspace ws, FusedResult r, bool passLengths = true)
+    /// <summary>
+    /// Forward then backward into <paramref name="r"/>. <paramref name="passLengths"/>: false passes an empty
+    /// span (all T). <paramref name="omitOptional"/>: passes empty outputs, dOutputs, dX, dH0 and dC0.
+    /// </summary>
+    public void Run(BlasBackend blas, RnnWorkspace ws, FusedResult r, bool passLengths = true, bool omitOptional = false)
     {
         var weights = new RnnWeights(kernel, bias, candidateKernel, candidateBias);
         FusedRnn.Forward(blas, ws, x, p.TimeMajor, weights, passLengths ? p.Lengths : [], h0, c0,
-            r.Outputs, r.FinalH, r.FinalC);
-        FusedRnn.Backward(blas, ws, weights, dOutputs, dFinalH, dFinalC, r.DX,
-            new RnnWeightGradients(r.DKernel, r.DBias, r.DCandidateKernel, r.DCandidateBias), r.DH0, r.DC0);
+            omitOptional ? [] : r.Outputs, r.FinalH, r.FinalC);
+        FusedRnn.Backward(blas, ws, weights, omitOptional ? [] : dOutputs, dFinalH, dFinalC, omitOptional ? [] : r.DX,
+            new RnnWeightGradients(r.DKernel, r.DBias, r.DCandidateKernel, r.DCandidateBias),
+            omitOptional ? [] : r.DH0, omitOptional ? [] : r.DC0);
     }
 
-    public FusedResult Run(BlasBackend blas, RnnWorkspace? ws = null, bool passLengths = true)
+    public FusedResult Run(BlasBackend blas, RnnWorkspace? ws = null, bool passLengths = true, bool omitOptional = false)
     {
         var r = new FusedResult(p);
-        Run(blas, ws ?? NewWorkspace(), r, passLengths);
+        Run(blas, ws ?? NewWorkspace(), r, passLengths, omitOptional);
         return r;
     }
 }

@@ -30,7 +30,8 @@ public static class FusedRnn
     /// <param name="lengths">(B) valid steps per example, each in [0, T]; empty means all T.</param>
     /// <param name="h0">(B, H) initial hidden state; empty means zeros.</param>
     /// <param name="c0">LSTM: (B, H) initial cell state, empty means zeros; must be empty for other cells.</param>
-    /// <param name="outputs">(B, T, H) or (T, B, H): h at every valid step, 0 elsewhere (written).</param>
+    /// <param name="outputs">(B, T, H) or (T, B, H): h at every valid step, 0 elsewhere (written); empty when
+    /// only the final state is used (saves a strided write of B·T·H floats).</param>
     /// <param name="finalH">(B, H) hidden state after each example's last valid step (written).</param>
     /// <param name="finalC">LSTM: (B, H) final cell state (written); must be empty for other cells.</param>
     public static void Forward(BlasBackend blas, RnnWorkspace ws, ReadOnlySpan<float> x, bool timeMajor,
@@ -46,7 +47,7 @@ public static class FusedRnn
         RnnArgs.ValidateLengths(lengths, ws.Batch, ws.Steps);
         RnnArgs.RequireEmptyOr(h0.Length, bh, nameof(h0), "(B, H)");
         RnnArgs.RequireCellState(cell, c0.Length, bh, nameof(c0), optional: true);
-        RnnArgs.RequireLength(outputs.Length, bth, nameof(outputs), timeMajor ? "(T, B, H)" : "(B, T, H)");
+        RnnArgs.RequireEmptyOr(outputs.Length, bth, nameof(outputs), timeMajor ? "(T, B, H)" : "(B, T, H)");
         RnnArgs.RequireLength(finalH.Length, bh, nameof(finalH), "(B, H)");
         RnnArgs.RequireCellState(cell, finalC.Length, bh, nameof(finalC), optional: false);
 

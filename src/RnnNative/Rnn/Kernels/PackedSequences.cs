@@ -27,9 +27,11 @@ internal static class PackedSequences
         ClearPastLengths(ws, dX, inputs);
     }
 
-    /// <summary>Zeroes the rows of every step at or past its example's length in a caller's sequence buffer.</summary>
+    /// <summary>Zeroes the rows of every step at or past its example's length in a caller's sequence buffer (if any).</summary>
     public static void ClearPastLengths(RnnWorkspace ws, Span<float> sequences, int width)
     {
+        if (sequences.IsEmpty)
+            return;
         for (int slot = 0; slot < ws.Batch; slot++)
         {
             int example = ws.Order[slot], length = ws.SortedLengths[slot];

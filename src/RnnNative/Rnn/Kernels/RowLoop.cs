@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace RnnNative.Rnn.Kernels;
 
@@ -23,19 +24,41 @@ internal readonly struct WholeChunk : IChunk
 }
 
 /// <summary>The last <c>count</c> (1..7) floats of a row; missing lanes load as 0 and are never stored.</summary>
-internal readonly struct TailChunk(int count) : IChunk
+/// <remarks>AVX masked moves (vmaskmovps) where available, otherwise a copy through the stack.</remarks>
+internal readonly struct TailChunk : IChunk
 {
-    public Vector256<float> Load(ref float row, int column)
+    private readonly Vector256<float> mask;   // all-ones in the first `count` lanes
+    private readonly int count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TailChunk(int count)
     {
+        this.count = count;
+        mask = Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)count));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe Vector256<float> Load(ref float row, int column)
+    {
+        if (Avx.IsSupported)
+            fixed (float* address = &Unsafe.Add(ref row, column))   // a pinned local: no GC handle
+                return Avx.MaskLoad(address, mask);
         var value = Vector256<float>.Zero;
         Unsafe.CopyBlockUnaligned(ref Unsafe.As<Vector256<float>, byte>(ref value),
             ref Unsafe.As<float, byte>(ref Unsafe.Add(ref row, column)), (uint)count * sizeof(float));
         return value;
     }
 
-    public void Store(ref float row, int column, Vector256<float> value) =>
-        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref row, column)),
-            ref Unsafe.As<Vector256<float>, byte>(ref value), (uint)count * sizeof(float));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Store(ref float row, int column, Vector256<float> value)
+    {
+        if (Avx.IsSupported)
+            fixed (float* address = &Unsafe.Add(ref row, column))
+                Avx.MaskStore(address, mask, value);
+        else
+            Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref row, column)),
+                ref Unsafe.As<Vector256<float>, byte>(ref value), (uint)count * sizeof(float));
+    }
 }
 
 /// <summary>A fused elementwise pass over one row of H columns, processed one chunk at a time.</summary>
