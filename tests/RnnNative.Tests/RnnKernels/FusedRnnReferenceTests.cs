@@ -114,7 +114,7 @@ public class FusedRnnReferenceTests(ITestOutputHelper output)
         var blas = BlasBackend.Create(BlasKind.Managed);
         var runner = new FusedRunner(p);
         var ws = runner.NewWorkspace();
-        var result = new FusedResult(p);
+        var result = new RnnResults<float>(p);
         runner.Run(blas, ws, result);
         long before = GC.GetAllocatedBytesForCurrentThread();
         runner.Run(blas, ws, result);
@@ -122,7 +122,7 @@ public class FusedRnnReferenceTests(ITestOutputHelper output)
         Assert.Equal(0, allocated);
     }
 
-    private void AssertMatchesReference(RnnProblem p, FusedResult fused)
+    private void AssertMatchesReference(RnnProblem p, RnnResults<float> fused)
     {
         var naive = NaiveRnn.Run(p);
         foreach (var ((name, expected), (_, actual)) in naive.All().Zip(fused.All()))

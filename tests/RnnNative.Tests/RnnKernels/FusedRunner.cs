@@ -3,21 +3,25 @@ using RnnNative.Rnn.Kernels;
 
 namespace RnnNative.Tests.RnnKernels;
 
-/// <summary>Everything <see cref="FusedRnn"/> computes for a problem (gradients accumulated into zeros).</summary>
-internal sealed class FusedResult(RnnProblem p)
+/// <summary>
+/// Everything a dynamic_rnn computes for a problem, in the caller's layout: float for <see cref="FusedRnn"/>,
+/// double for <see cref="NaiveRnn"/> (which also records the loss). Gradients start at zero.
+/// </summary>
+internal sealed class RnnResults<T>(RnnProblem p) where T : struct
 {
-    public float[] Outputs { get; } = new float[p.Batch * p.Steps * p.Units];
-    public float[] FinalH { get; } = new float[p.Batch * p.Units];
-    public float[] FinalC { get; } = new float[p.Cell.HasCellState ? p.Batch * p.Units : 0];
-    public float[] DKernel { get; } = new float[p.Kernel.Length];
-    public float[] DBias { get; } = new float[p.Bias.Length];
-    public float[] DCandidateKernel { get; } = new float[p.CandidateKernel.Length];
-    public float[] DCandidateBias { get; } = new float[p.CandidateBias.Length];
-    public float[] DX { get; } = new float[p.X.Length];
-    public float[] DH0 { get; } = new float[p.Batch * p.Units];
-    public float[] DC0 { get; } = new float[p.Cell.HasCellState ? p.Batch * p.Units : 0];
+    public T[] Outputs { get; } = new T[p.Batch * p.Steps * p.Units];
+    public T[] FinalH { get; } = new T[p.Batch * p.Units];
+    public T[] FinalC { get; } = new T[p.Cell.HasCellState ? p.Batch * p.Units : 0];
+    public T[] DKernel { get; } = new T[p.Kernel.Length];
+    public T[] DBias { get; } = new T[p.Bias.Length];
+    public T[] DCandidateKernel { get; } = new T[p.CandidateKernel.Length];
+    public T[] DCandidateBias { get; } = new T[p.CandidateBias.Length];
+    public T[] DX { get; } = new T[p.X.Length];
+    public T[] DH0 { get; } = new T[p.Batch * p.Units];
+    public T[] DC0 { get; } = new T[p.Cell.HasCellState ? p.Batch * p.Units : 0];
+    public double Loss { get; set; }
 
-    public IEnumerable<(string Name, float[] Values)> All() =>
+    public IEnumerable<(string Name, T[] Values)> All() =>
     [
         ("outputs", Outputs), ("finalH", FinalH), ("finalC", FinalC), ("dKernel", DKernel), ("dBias", DBias),
         ("dCandidateKernel", DCandidateKernel), ("dCandidateBias", DCandidateBias), ("dX", DX), ("dH0", DH0), ("dC0", DC0),
@@ -51,7 +55,7 @@ internal sealed class FusedRunner
     /// Forward then backward into <paramref name="r"/>. <paramref name="passLengths"/>: false passes an empty
     /// span (all T). <paramref name="omitOptional"/>: passes empty outputs, dOutputs, dX, dH0 and dC0.
     /// </summary>
-    public void Run(BlasBackend blas, RnnWorkspace ws, FusedResult r, bool passLengths = true, bool omitOptional = false)
+    public void Run(BlasBackend blas, RnnWorkspace ws, RnnResults<float> r, bool passLengths = true, bool omitOptional = false)
     {
         var weights = new RnnWeights(kernel, bias, candidateKernel, candidateBias);
         FusedRnn.Forward(blas, ws, x, p.TimeMajor, weights, passLengths ? p.Lengths : [], h0, c0,
@@ -61,9 +65,9 @@ internal sealed class FusedRunner
             omitOptional ? [] : r.DH0, omitOptional ? [] : r.DC0);
     }
 
-    public FusedResult Run(BlasBackend blas, RnnWorkspace? ws = null, bool passLengths = true, bool omitOptional = false)
+    public RnnResults<float> Run(BlasBackend blas, RnnWorkspace? ws = null, bool passLengths = true, bool omitOptional = false)
     {
-        var r = new FusedResult(p);
+        var r = new RnnResults<float>(p);
         Run(blas, ws ?? NewWorkspace(), r, passLengths, omitOptional);
         return r;
     }

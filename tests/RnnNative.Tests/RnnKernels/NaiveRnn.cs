@@ -2,44 +2,21 @@ using RnnNative.Rnn.Kernels;
 
 namespace RnnNative.Tests.RnnKernels;
 
-/// <summary>Everything the reference computes, in double precision, in the caller's layout.</summary>
-internal sealed class NaiveResult(RnnProblem p)
-{
-    public double[] Outputs { get; } = new double[p.Batch * p.Steps * p.Units];
-    public double[] FinalH { get; } = new double[p.Batch * p.Units];
-    public double[] FinalC { get; } = new double[p.Cell.HasCellState ? p.Batch * p.Units : 0];
-    public double[] DKernel { get; } = new double[p.Kernel.Length];
-    public double[] DBias { get; } = new double[p.Bias.Length];
-    public double[] DCandidateKernel { get; } = new double[p.CandidateKernel.Length];
-    public double[] DCandidateBias { get; } = new double[p.CandidateBias.Length];
-    public double[] DX { get; } = new double[p.X.Length];
-    public double[] DH0 { get; } = new double[p.Batch * p.Units];
-    public double[] DC0 { get; } = new double[p.Cell.HasCellState ? p.Batch * p.Units : 0];
-    public double Loss { get; set; }
-
-    /// <summary>The arrays, named as in <see cref="FusedResult.All"/>.</summary>
-    public IEnumerable<(string Name, double[] Values)> All() =>
-    [
-        ("outputs", Outputs), ("finalH", FinalH), ("finalC", FinalC), ("dKernel", DKernel), ("dBias", DBias),
-        ("dCandidateKernel", DCandidateKernel), ("dCandidateBias", DCandidateBias), ("dX", DX), ("dH0", DH0), ("dC0", DC0),
-    ];
-}
-
 /// <summary>
 /// The deliberately naive reference of <see cref="FusedRnn"/>: every sequence runs ON ITS OWN, step by step up
 /// to its own length (no masks, no sorting, no batching), then back-propagates with an explicit BPTT loop.
 /// </summary>
 internal static class NaiveRnn
 {
-    public static NaiveResult Run(RnnProblem p)
+    public static RnnResults<double> Run(RnnProblem p)
     {
-        var result = new NaiveResult(p);
+        var result = new RnnResults<double>(p);
         for (int e = 0; e < p.Batch; e++)
             RunSequence(p, e, result);
         return result;
     }
 
-    private static void RunSequence(RnnProblem p, int e, NaiveResult r)
+    private static void RunSequence(RnnProblem p, int e, RnnResults<double> r)
     {
         int h = p.Units, length = p.Lengths[e];
         var cell = NaiveCell.Create(p, r);
@@ -83,10 +60,10 @@ internal static class NaiveRnn
 }
 
 /// <summary>One cell of the reference: a step forward (keeping a cache) and its backward.</summary>
-internal abstract class NaiveCell(RnnProblem p, NaiveResult r)
+internal abstract class NaiveCell(RnnProblem p, RnnResults<double> r)
 {
     protected RnnProblem P { get; } = p;
-    protected NaiveResult R { get; } = r;
+    protected RnnResults<double> R { get; } = r;
 
     /// <summary>(h, c) → (h', c'); c is empty for cells without a cell state.</summary>
     public abstract (double[] H, double[] C, object Cache) Forward(double[] x, double[] h, double[] c);
@@ -94,7 +71,7 @@ internal abstract class NaiveCell(RnnProblem p, NaiveResult r)
     /// <summary>(dh', dc') → (dh, dc); adds into the weight gradients and into dx.</summary>
     public abstract (double[] Dh, double[] Dc) Backward(object cache, double[] dh, double[] dc, double[] dx);
 
-    public static NaiveCell Create(RnnProblem p, NaiveResult r) => p.Cell.Kind switch
+    public static NaiveCell Create(RnnProblem p, RnnResults<double> r) => p.Cell.Kind switch
     {
         RnnCellKind.Lstm => new NaiveLstmCell(p, r),
         RnnCellKind.Gru => new NaiveGruCell(p, r),
@@ -102,7 +79,7 @@ internal abstract class NaiveCell(RnnProblem p, NaiveResult r)
     };
 }
 
-internal sealed class NaiveBasicCell(RnnProblem p, NaiveResult r) : NaiveCell(p, r)
+internal sealed class NaiveBasicCell(RnnProblem p, RnnResults<double> r) : NaiveCell(p, r)
 {
     private bool Relu => P.Cell.Kind == RnnCellKind.BasicRelu;
 
@@ -122,7 +99,7 @@ internal sealed class NaiveBasicCell(RnnProblem p, NaiveResult r) : NaiveCell(p,
     }
 }
 
-internal sealed class NaiveLstmCell(RnnProblem p, NaiveResult r) : NaiveCell(p, r)
+internal sealed class NaiveLstmCell(RnnProblem p, RnnResults<double> r) : NaiveCell(p, r)
 {
     public override (double[] H, double[] C, object Cache) Forward(double[] x, double[] h, double[] c)
     {
@@ -140,7 +117,7 @@ internal sealed class NaiveLstmCell(RnnProblem p, NaiveResult r) : NaiveCell(p, 
     }
 }
 
-internal sealed class NaiveGruCell(RnnProblem p, NaiveResult r) : NaiveCell(p, r)
+internal sealed class NaiveGruCell(RnnProblem p, RnnResults<double> r) : NaiveCell(p, r)
 {
     public override (double[] H, double[] C, object Cache) Forward(double[] x, double[] h, double[] c)
     {
