@@ -60,6 +60,20 @@ public class FusedRnnReferenceTests(ITestOutputHelper output)
         Assert.Contains(full.DX, v => v != 0f);
     }
 
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public void TimeLoopsOverSlotRangesMatchReference(RnnCellKind kind)
+    {
+        // The batch split into ranges of sorted slots (as two threads would run it), including an empty range
+        // and ranges whose sequences end before others start; results must not depend on the split.
+        var p = RnnProblem.Random(kind, batch: 6, steps: 5, inputs: 3, units: 9, lengths: [5, 1, 0, 3, 5, 2],
+            timeMajor: true, seed: 35 + (int)kind);
+        var runner = new FusedRunner(p);
+        var blas = BlasBackend.Create(BlasKind.Managed);
+        AssertMatchesReference(p, runner.RunInSlices(blas, 3));
+        AssertMatchesReference(p, runner.RunInSlices(blas, 1, 1, 4));
+    }
+
     [Fact]
     public void LstmForgetBiasIsHonoured()
     {

@@ -65,6 +65,27 @@ internal sealed class FusedRunner
             omitOptional ? [] : r.DH0, omitOptional ? [] : r.DC0);
     }
 
+    /// <summary>
+    /// Forward and backward with the time loops run separately, one after the other, over consecutive ranges
+    /// of sorted slots [0, s1), [s1, s2), ..., [sk, B) — how a threaded caller would split the batch.
+    /// </summary>
+    public RnnResults<float> RunInSlices(BlasBackend blas, params int[] splits)
+    {
+        var (r, ws) = (new RnnResults<float>(p), NewWorkspace());
+        int[] bounds = [0, .. splits, p.Batch];
+        var weights = new RnnWeights(kernel, bias, candidateKernel, candidateBias);
+        var gradients = new RnnWeightGradients(r.DKernel, r.DBias, r.DCandidateKernel, r.DCandidateBias);
+        FusedRnn.BeginForward(blas, ws, x, p.TimeMajor, weights, p.Lengths, h0, c0, r.Outputs, r.FinalH, r.FinalC);
+        for (int i = 0; i + 1 < bounds.Length; i++)
+            FusedRnn.ForwardSteps(blas, ws, weights, bounds[i], bounds[i + 1], r.Outputs, r.FinalH, r.FinalC);
+        FusedRnn.EndForward(ws, r.Outputs);
+        FusedRnn.BeginBackward(blas, ws, weights, dOutputs, dFinalH, dFinalC, r.DX, gradients, r.DH0, r.DC0);
+        for (int i = bounds.Length - 2; i >= 0; i--)
+            FusedRnn.BackwardSteps(blas, ws, weights, bounds[i], bounds[i + 1], dOutputs, gradients);
+        FusedRnn.EndBackward(blas, ws, weights, r.DX, gradients, r.DH0, r.DC0);
+        return r;
+    }
+
     public RnnResults<float> Run(BlasBackend blas, RnnWorkspace? ws = null, bool passLengths = true, bool omitOptional = false)
     {
         var r = new RnnResults<float>(p);

@@ -15,11 +15,13 @@ namespace RnnNative.Rnn.Kernels;
 /// (bias, activation, state update, output). Backward runs per step one fused pass (activation derivative,
 /// bias-gradient sums) plus the hidden-state gradient GEMM (B_t, W)·(W, H); then dWx, dWh and dX are one GEMM
 /// each over all N = Σ lengths rows. Steps past the longest sequence are skipped; nothing allocates.</para>
-/// <para>Every per-step routine works on a row range [r0, r1) of the sorted batch, so the batch can later be
-/// split in halves on two threads (each half then needs its own bias-gradient accumulator).</para>
+/// <para>Each pass is three phases (see FusedRnn.Phases.cs): a serial begin (checks, sorting, packing, the
+/// all-step GEMMs of forward), the time loop over a range of sorted slots, and a serial end. Slot ranges are
+/// independent through the whole time loop, so the batch can run as two halves on two threads, each with a
+/// single-threaded BLAS (each half then needs its own bias-gradient accumulator).</para>
 /// Buffers must not overlap one another.
 /// </remarks>
-public static class FusedRnn
+public static partial class FusedRnn
 {
     /// <summary>Runs the cell over every sequence; saves in <paramref name="ws"/> what <see cref="Backward"/> needs.</summary>
     /// <param name="blas">GEMM provider.</param>
@@ -38,31 +40,9 @@ public static class FusedRnn
         in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
         Span<float> outputs, Span<float> finalH, Span<float> finalC)
     {
-        ArgumentNullException.ThrowIfNull(blas);
-        ArgumentNullException.ThrowIfNull(ws);
-        var cell = ws.Cell;
-        int bh = ws.Batch * cell.Units, bth = bh * ws.Steps;
-        RnnArgs.RequireLength(x.Length, ws.Batch * ws.Steps * cell.Inputs, nameof(x), timeMajor ? "(T, B, I)" : "(B, T, I)");
-        weights.Validate(cell);
-        RnnArgs.ValidateLengths(lengths, ws.Batch, ws.Steps);
-        RnnArgs.RequireEmptyOr(h0.Length, bh, nameof(h0), "(B, H)");
-        RnnArgs.RequireCellState(cell, c0.Length, bh, nameof(c0), optional: true);
-        RnnArgs.RequireEmptyOr(outputs.Length, bth, nameof(outputs), timeMajor ? "(T, B, H)" : "(B, T, H)");
-        RnnArgs.RequireLength(finalH.Length, bh, nameof(finalH), "(B, H)");
-        RnnArgs.RequireCellState(cell, finalC.Length, bh, nameof(finalC), optional: false);
-
-        ws.HasForward = false;
-        ws.Plan(lengths, timeMajor);
-        PackedSequences.GatherInputs(ws, x);
-        PackedSequences.LoadInitialState(ws, ws.HPrev, h0, finalH);
-        if (cell.HasCellState)
-            PackedSequences.LoadInitialState(ws, ws.CPrev, c0, finalC);
-        if (ws.PackedRows > 0)
-            RnnGemms.InputProjection(blas, ws, weights);
-        for (int t = 0; t < ws.MaxLength; t++)
-            ForwardStep(blas, ws, weights, t, 0, ws.Active[t], outputs, finalH, finalC);
-        PackedSequences.ClearPastLengths(ws, outputs, cell.Units);
-        ws.HasForward = true;
+        BeginForward(blas, ws, x, timeMajor, weights, lengths, h0, c0, outputs, finalH, finalC);
+        ForwardSteps(blas, ws, weights, 0, ws.Batch, outputs, finalH, finalC);
+        EndForward(ws, outputs);
     }
 
     /// <summary>Back-propagates through the sequences of the last <see cref="Forward"/> on <paramref name="ws"/>.</summary>
@@ -80,85 +60,8 @@ public static class FusedRnn
         ReadOnlySpan<float> dOutputs, ReadOnlySpan<float> dFinalH, ReadOnlySpan<float> dFinalC,
         Span<float> dX, in RnnWeightGradients gradients, Span<float> dH0, Span<float> dC0)
     {
-        ArgumentNullException.ThrowIfNull(blas);
-        ArgumentNullException.ThrowIfNull(ws);
-        if (!ws.HasForward)
-            throw new InvalidOperationException("FusedRnn.Backward needs a completed FusedRnn.Forward on this workspace.");
-        var cell = ws.Cell;
-        int bh = ws.Batch * cell.Units;
-        weights.Validate(cell);
-        gradients.Validate(cell);
-        RnnArgs.RequireEmptyOr(dOutputs.Length, bh * ws.Steps, nameof(dOutputs), ws.TimeMajor ? "(T, B, H)" : "(B, T, H)");
-        RnnArgs.RequireEmptyOr(dFinalH.Length, bh, nameof(dFinalH), "(B, H)");
-        RnnArgs.RequireCellState(cell, dFinalC.Length, bh, nameof(dFinalC), optional: true);
-        RnnArgs.RequireEmptyOr(dX.Length, ws.Batch * ws.Steps * cell.Inputs, nameof(dX), ws.TimeMajor ? "(T, B, I)" : "(B, T, I)");
-        RnnArgs.RequireEmptyOr(dH0.Length, bh, nameof(dH0), "(B, H)");
-        RnnArgs.RequireCellState(cell, dC0.Length, bh, nameof(dC0), optional: true);
-
-        PackedSequences.LoadFinalGradient(ws, ws.DH, dFinalH);
-        if (cell.HasCellState)
-            PackedSequences.LoadFinalGradient(ws, ws.DC, dFinalC);
-        for (int t = ws.MaxLength - 1; t >= 0; t--)
-            BackwardStep(blas, ws, weights, t, 0, ws.Active[t], dOutputs, gradients);
-        PackedSequences.StoreInitialGradient(ws, ws.DH, dH0);
-        if (cell.HasCellState)
-            PackedSequences.StoreInitialGradient(ws, ws.DC, dC0);
-        if (ws.PackedRows == 0)
-        {
-            dX.Clear();
-            return;
-        }
-        RnnGemms.WeightGradients(blas, ws, gradients);
-        if (!dX.IsEmpty)
-        {
-            RnnGemms.InputGradient(blas, ws, weights);
-            PackedSequences.ScatterInputGradient(ws, dX);
-        }
-    }
-
-    /// <summary>Step t of the forward pass for sorted rows [r0, r1) (r1 ≤ B_t).</summary>
-    internal static void ForwardStep(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
-        Span<float> outputs, Span<float> finalH, Span<float> finalC)
-    {
-        if (r1 <= r0)
-            return;
-        switch (ws.Cell.Kind)
-        {
-            case RnnCellKind.BasicTanh:
-                BasicCell.ForwardStep<TanhActivation>(blas, ws, weights, t, r0, r1, outputs, finalH);
-                break;
-            case RnnCellKind.BasicRelu:
-                BasicCell.ForwardStep<ReluActivation>(blas, ws, weights, t, r0, r1, outputs, finalH);
-                break;
-            case RnnCellKind.Lstm:
-                LstmCell.ForwardStep(blas, ws, weights, t, r0, r1, outputs, finalH, finalC);
-                break;
-            default:
-                GruCell.ForwardStep(blas, ws, weights, t, r0, r1, outputs, finalH);
-                break;
-        }
-    }
-
-    /// <summary>Step t of the backward pass for sorted rows [r0, r1): bias gradients go to <paramref name="gradients"/>.</summary>
-    internal static void BackwardStep(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
-        ReadOnlySpan<float> dOutputs, in RnnWeightGradients gradients)
-    {
-        if (r1 <= r0)
-            return;
-        switch (ws.Cell.Kind)
-        {
-            case RnnCellKind.BasicTanh:
-                BasicCell.BackwardStep<TanhActivation>(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias);
-                break;
-            case RnnCellKind.BasicRelu:
-                BasicCell.BackwardStep<ReluActivation>(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias);
-                break;
-            case RnnCellKind.Lstm:
-                LstmCell.BackwardStep(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias);
-                break;
-            default:
-                GruCell.BackwardStep(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias, gradients.CandidateBias);
-                break;
-        }
+        BeginBackward(blas, ws, weights, dOutputs, dFinalH, dFinalC, dX, gradients, dH0, dC0);
+        BackwardSteps(blas, ws, weights, 0, ws.Batch, dOutputs, gradients);
+        EndBackward(blas, ws, weights, dX, gradients, dH0, dC0);
     }
 }
