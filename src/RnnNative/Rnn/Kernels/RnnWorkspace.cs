@@ -11,6 +11,7 @@ namespace RnnNative.Rnn.Kernels;
 /// rows in all; nothing is stored or computed for finished examples.
 /// <code>
 /// X      (N, I)  inputs             Pre  (N, W)  x·Wx + h·Wh, then the activations backward needs
+/// DX     (N, I)  input gradient
 /// HPrev  (N, H)  h_{t-1}            DPre (N, W)  gradient w.r.t. the pre-activations
 /// LSTM: CPrev (N, H) c_{t-1}, TanhC (N, H) tanh(c_t);  GRU: RH (N, H) r_t·h_{t-1}
 /// DH (B, H) gradient flowing into h of the current step (sorted rows); DC (LSTM) / DRH (GRU) likewise.
@@ -27,8 +28,9 @@ public sealed class RnnWorkspace
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
         long rows = (long)batch * steps;
-        if (rows * Math.Max(cell.PreWidth, cell.Inputs) > Array.MaxLength)
-            throw new ArgumentException($"B·T = {rows} rows of {cell.PreWidth} floats do not fit in one buffer.");
+        int widest = Math.Max(cell.PreWidth, cell.Inputs);
+        if (rows * widest > Array.MaxLength)
+            throw new ArgumentException($"B·T = {rows} rows of {widest} floats do not fit in one buffer.");
         Cell = cell;
         Batch = batch;
         Steps = steps;
