@@ -57,8 +57,10 @@ public class RowKernelTests
             Row gates = Random(4 * h, 3), bias = Random(4 * h, 1), cPrev = Random(h, 2);
             Row tanhC = Random(h, 1), cNext = Random(h, 1), hNext = Random(h, 1), output = Random(h, 1);
             var e = NaiveMath.Lstm(Sum(gates, bias), cPrev.Doubles, 0.8);
-            var row = new LstmForwardRow(gates.Span, bias.Span, 0.8f, cPrev.Span, tanhC.Span, cNext.Span, hNext.Span, output.Span);
-            RowLoop.Run(ref row, h);
+            var gateRow = new LstmGatesRow(gates.Span, bias.Span, 0.8f);
+            RowLoop.Run(ref gateRow, h);
+            var stateRow = new LstmStateRow(gates.Span, cPrev.Span, tanhC.Span, cNext.Span, hNext.Span, output.Span);
+            RowLoop.Run(ref stateRow, h);
             gates.AssertEquals([.. e.I, .. e.J, .. e.F, .. e.O], $"LSTM gates, H = {h}");
             tanhC.AssertEquals(e.C.Select(Math.Tanh).ToArray(), $"LSTM tanh(c), H = {h}");
             cNext.AssertEquals(e.C, $"LSTM c, H = {h}");
