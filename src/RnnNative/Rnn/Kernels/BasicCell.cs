@@ -1,0 +1,81 @@
+using System.Runtime.Intrinsics;
+using RnnNative.Blas;
+
+namespace RnnNative.Rnn.Kernels;
+
+/// <summary>One time step of TF's <c>BasicRNNCell</c> over rows [r0, r1) of the sorted batch.</summary>
+/// <remarks>Forward: h_t = act(x_t·Wx + h_{t-1}·Wh + b). Backward: dPre = (dy_t + dh_t)·act'(h_t);
+/// db += dPre; dh_{t-1} = dPre·Whᵀ.</remarks>
+internal static class BasicCell
+{
+    public static void ForwardStep<TAct>(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
+        Span<float> outputs, Span<float> finalH) where TAct : IActivation
+    {
+        RnnGemms.RecurrentForward(blas, ws, weights, 0, t, r0, r1);
+        for (int b = r0; b < r1; b++)
+        {
+            var row = new BasicForwardRow<TAct>(ws.PreRow(t, b), weights.Bias,
+                ws.NextStateRow(ws.HPrev, finalH, t, b), ws.OutputRow(outputs, t, b));
+            RowLoop.Run(ref row, ws.Cell.Units);
+        }
+    }
+
+    public static void BackwardStep<TAct>(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
+        ReadOnlySpan<float> dOutputs, Span<float> dBias) where TAct : IActivation
+    {
+        for (int b = r0; b < r1; b++)
+        {
+            var row = new BasicBackwardRow<TAct>(ws.PreRow(t, b), ws.GradientRow(dOutputs, t, b), ws.BatchRow(ws.DH, b),
+                ws.DPreRow(t, b), dBias);
+            RowLoop.Run(ref row, ws.Cell.Units);
+        }
+        RnnGemms.RecurrentBackward(blas, ws, weights, 0, t, r0, r1, ws.DH, 0f);
+    }
+}
+
+/// <summary>gates := h = act(gates + bias); next := h; output := h. All rows (H).</summary>
+internal ref struct BasicForwardRow<TAct> : IRowKernel where TAct : IActivation
+{
+    private readonly ref float gates, bias, next, output;
+
+    public BasicForwardRow(Span<float> gates, ReadOnlySpan<float> bias, Span<float> next, Span<float> output)
+    {
+        int h = gates.Length;
+        this.gates = ref RowLoop.Ref(gates, h);
+        this.bias = ref RowLoop.Ref(bias, h);
+        this.next = ref RowLoop.Ref(next, h);
+        this.output = ref RowLoop.Ref(output, h);
+    }
+
+    public readonly void Chunk<TChunk>(TChunk c, int j) where TChunk : struct, IChunk
+    {
+        var h = TAct.Apply(c.Load(ref gates, j) + c.Load(ref bias, j));
+        c.Store(ref gates, j, h);
+        c.Store(ref next, j, h);
+        c.Store(ref output, j, h);
+    }
+}
+
+/// <summary>dPre = (dOut + dH)·act'(h); dBias += dPre, where h is the saved activation. All rows (H).</summary>
+internal ref struct BasicBackwardRow<TAct> : IRowKernel where TAct : IActivation
+{
+    private readonly ref float h, dOut, dH, dPre, dBias;
+
+    public BasicBackwardRow(ReadOnlySpan<float> h, ReadOnlySpan<float> dOut, ReadOnlySpan<float> dH,
+        Span<float> dPre, Span<float> dBias)
+    {
+        int width = h.Length;
+        this.h = ref RowLoop.Ref(h, width);
+        this.dOut = ref RowLoop.Ref(dOut, width);
+        this.dH = ref RowLoop.Ref(dH, width);
+        this.dPre = ref RowLoop.Ref(dPre, width);
+        this.dBias = ref RowLoop.Ref(dBias, width);
+    }
+
+    public readonly void Chunk<TChunk>(TChunk c, int j) where TChunk : struct, IChunk
+    {
+        Vector256<float> d = (c.Load(ref dOut, j) + c.Load(ref dH, j)) * TAct.Derivative(c.Load(ref h, j));
+        c.Store(ref dPre, j, d);
+        c.Store(ref dBias, j, c.Load(ref dBias, j) + d);
+    }
+}

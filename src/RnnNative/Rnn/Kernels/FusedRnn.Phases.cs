@@ -1,0 +1,151 @@
+using RnnNative.Blas;
+
+namespace RnnNative.Rnn.Kernels;
+
+// The phases of FusedRnn.Forward and FusedRnn.Backward. The time loops take a range [slot0, slot1) of the
+// length-sorted batch: two disjoint ranges can run one after the other or, later, on two threads.
+public static partial class FusedRnn
+{
+    /// <summary>Checks every buffer, sorts and packs the batch, places h0/c0 and runs the input projection GEMM.</summary>
+    internal static void BeginForward(BlasBackend blas, RnnWorkspace ws, ReadOnlySpan<float> x, bool timeMajor,
+        in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
+        Span<float> outputs, Span<float> finalH, Span<float> finalC)
+    {
+        ArgumentNullException.ThrowIfNull(blas);
+        ArgumentNullException.ThrowIfNull(ws);
+        var cell = ws.Cell;
+        int bh = ws.Batch * cell.Units, bth = bh * ws.Steps;
+        RnnArgs.RequireLength(x.Length, ws.Batch * ws.Steps * cell.Inputs, nameof(x), timeMajor ? "(T, B, I)" : "(B, T, I)");
+        weights.Validate(cell);
+        RnnArgs.ValidateLengths(lengths, ws.Batch, ws.Steps);
+        RnnArgs.RequireEmptyOr(h0.Length, bh, nameof(h0), "(B, H)");
+        RnnArgs.RequireCellState(cell, c0.Length, bh, nameof(c0), optional: true);
+        RnnArgs.RequireEmptyOr(outputs.Length, bth, nameof(outputs), timeMajor ? "(T, B, H)" : "(B, T, H)");
+        RnnArgs.RequireLength(finalH.Length, bh, nameof(finalH), "(B, H)");
+        RnnArgs.RequireCellState(cell, finalC.Length, bh, nameof(finalC), optional: false);
+
+        ws.HasForward = false;
+        ws.Plan(lengths, timeMajor);
+        PackedSequences.GatherInputs(ws, x);
+        PackedSequences.LoadInitialState(ws, ws.HPrev, h0, finalH);
+        if (cell.HasCellState)
+            PackedSequences.LoadInitialState(ws, ws.CPrev, c0, finalC);
+        if (ws.PackedRows > 0)
+            RnnGemms.InputProjection(blas, ws, weights);
+    }
+
+    /// <summary>The forward time loop for sorted slots [slot0, slot1): steps 0 .. until no slot of the range runs.</summary>
+    internal static void ForwardSteps(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int slot0, int slot1,
+        Span<float> outputs, Span<float> finalH, Span<float> finalC)
+    {
+        for (int t = 0; t < ws.MaxLength && ws.Active[t] > slot0; t++)
+            ForwardStep(blas, ws, weights, t, slot0, Math.Min(slot1, ws.Active[t]), outputs, finalH, finalC);
+    }
+
+    /// <summary>Zeroes the outputs past each length and marks the workspace ready for backward.</summary>
+    internal static void EndForward(RnnWorkspace ws, Span<float> outputs)
+    {
+        PackedSequences.ClearPastLengths(ws, outputs, ws.Cell.Units);
+        ws.HasForward = true;
+    }
+
+    /// <summary>Checks every buffer and loads the final-state gradients into the running state gradients.</summary>
+    internal static void BeginBackward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
+        ReadOnlySpan<float> dOutputs, ReadOnlySpan<float> dFinalH, ReadOnlySpan<float> dFinalC,
+        Span<float> dX, in RnnWeightGradients gradients, Span<float> dH0, Span<float> dC0)
+    {
+        ArgumentNullException.ThrowIfNull(blas);
+        ArgumentNullException.ThrowIfNull(ws);
+        if (!ws.HasForward)
+            throw new InvalidOperationException("FusedRnn.Backward needs a completed FusedRnn.Forward on this workspace.");
+        var cell = ws.Cell;
+        int bh = ws.Batch * cell.Units;
+        weights.Validate(cell);
+        gradients.Validate(cell);
+        RnnArgs.RequireEmptyOr(dOutputs.Length, bh * ws.Steps, nameof(dOutputs), ws.TimeMajor ? "(T, B, H)" : "(B, T, H)");
+        RnnArgs.RequireEmptyOr(dFinalH.Length, bh, nameof(dFinalH), "(B, H)");
+        RnnArgs.RequireCellState(cell, dFinalC.Length, bh, nameof(dFinalC), optional: true);
+        RnnArgs.RequireEmptyOr(dX.Length, ws.Batch * ws.Steps * cell.Inputs, nameof(dX), ws.TimeMajor ? "(T, B, I)" : "(B, T, I)");
+        RnnArgs.RequireEmptyOr(dH0.Length, bh, nameof(dH0), "(B, H)");
+        RnnArgs.RequireCellState(cell, dC0.Length, bh, nameof(dC0), optional: true);
+
+        PackedSequences.LoadFinalGradient(ws, ws.DH, dFinalH);
+        if (cell.HasCellState)
+            PackedSequences.LoadFinalGradient(ws, ws.DC, dFinalC);
+    }
+
+    /// <summary>The backward time loop for sorted slots [slot0, slot1), last step first; bias gradients += .</summary>
+    internal static void BackwardSteps(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int slot0, int slot1,
+        ReadOnlySpan<float> dOutputs, in RnnWeightGradients gradients)
+    {
+        for (int t = ws.MaxLength - 1; t >= 0; t--)
+            if (ws.Active[t] > slot0)
+                BackwardStep(blas, ws, weights, t, slot0, Math.Min(slot1, ws.Active[t]), dOutputs, gradients);
+    }
+
+    /// <summary>dH0/dC0, then the all-step GEMMs: dWx, dWh (accumulated) and dX.</summary>
+    internal static void EndBackward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, Span<float> dX,
+        in RnnWeightGradients gradients, Span<float> dH0, Span<float> dC0)
+    {
+        PackedSequences.StoreInitialGradient(ws, ws.DH, dH0);
+        if (ws.Cell.HasCellState)
+            PackedSequences.StoreInitialGradient(ws, ws.DC, dC0);
+        if (ws.PackedRows == 0)
+        {
+            dX.Clear();
+            return;
+        }
+        RnnGemms.WeightGradients(blas, ws, gradients);
+        if (!dX.IsEmpty)
+        {
+            RnnGemms.InputGradient(blas, ws, weights);
+            PackedSequences.ScatterInputGradient(ws, dX);
+        }
+    }
+
+    /// <summary>Step t of the forward pass for sorted rows [r0, r1) (r1 ≤ B_t).</summary>
+    internal static void ForwardStep(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
+        Span<float> outputs, Span<float> finalH, Span<float> finalC)
+    {
+        if (r1 <= r0)
+            return;
+        switch (ws.Cell.Kind)
+        {
+            case RnnCellKind.BasicTanh:
+                BasicCell.ForwardStep<TanhActivation>(blas, ws, weights, t, r0, r1, outputs, finalH);
+                break;
+            case RnnCellKind.BasicRelu:
+                BasicCell.ForwardStep<ReluActivation>(blas, ws, weights, t, r0, r1, outputs, finalH);
+                break;
+            case RnnCellKind.Lstm:
+                LstmCell.ForwardStep(blas, ws, weights, t, r0, r1, outputs, finalH, finalC);
+                break;
+            default:
+                GruCell.ForwardStep(blas, ws, weights, t, r0, r1, outputs, finalH);
+                break;
+        }
+    }
+
+    /// <summary>Step t of the backward pass for sorted rows [r0, r1): bias gradients go to <paramref name="gradients"/>.</summary>
+    internal static void BackwardStep(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
+        ReadOnlySpan<float> dOutputs, in RnnWeightGradients gradients)
+    {
+        if (r1 <= r0)
+            return;
+        switch (ws.Cell.Kind)
+        {
+            case RnnCellKind.BasicTanh:
+                BasicCell.BackwardStep<TanhActivation>(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias);
+                break;
+            case RnnCellKind.BasicRelu:
+                BasicCell.BackwardStep<ReluActivation>(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias);
+                break;
+            case RnnCellKind.Lstm:
+                LstmCell.BackwardStep(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias);
+                break;
+            default:
+                GruCell.BackwardStep(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias, gradients.CandidateBias);
+                break;
+        }
+    }
+}

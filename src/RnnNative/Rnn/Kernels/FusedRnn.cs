@@ -1,0 +1,69 @@
+using RnnNative.Blas;
+
+namespace RnnNative.Rnn.Kernels;
+
+/// <summary>
+/// TensorFlow 1.x <c>dynamic_rnn</c> with <c>sequence_length</c> as one fused forward and one fused
+/// backward-through-time pass over flat buffers.
+/// </summary>
+/// <remarks>
+/// Semantics: outputs are exactly 0 at every step t ≥ length[b]; the final state of example b is its state
+/// after its last valid step (its initial state when its length is 0); gradients flow through valid steps only.
+/// <para>How it runs (see <see cref="RnnWorkspace"/> for the layout): the batch is sorted by length so the
+/// examples running at step t are a prefix of B_t rows; the input projection of all steps is one GEMM
+/// (N, I)·(I, W); each step is one recurrent GEMM (B_t, H)·(H, W) plus one fused Vector256 pass over each row
+/// (bias, activation, state update, output). Backward runs per step one fused pass (activation derivative,
+/// bias-gradient sums) plus the hidden-state gradient GEMM (B_t, W)·(W, H); then dWx, dWh and dX are one GEMM
+/// each over all N = Σ lengths rows. GRU needs two GEMMs and two passes per step (its candidate reads r·h);
+/// LSTM's forward pass is split in two over the same row. Steps past the longest sequence are skipped;
+/// nothing allocates.</para>
+/// <para>Each pass is three phases (see FusedRnn.Phases.cs): a serial begin (checks, sorting, packing, the
+/// all-step GEMMs of forward), the time loop over a range of sorted slots, and a serial end. Slot ranges are
+/// independent through the whole time loop, so the batch can run as two halves on two threads, each with a
+/// single-threaded BLAS (each half then needs its own bias-gradient accumulator).</para>
+/// Buffers must not overlap one another.
+/// </remarks>
+public static partial class FusedRnn
+{
+    /// <summary>Runs the cell over every sequence; saves in <paramref name="ws"/> what <see cref="Backward"/> needs.</summary>
+    /// <param name="blas">GEMM provider.</param>
+    /// <param name="ws">Workspace shaped for this cell, batch and step count.</param>
+    /// <param name="x">Inputs (B, T, I), or (T, B, I) when <paramref name="timeMajor"/>.</param>
+    /// <param name="timeMajor">Layout of <paramref name="x"/> and <paramref name="outputs"/> (and, in backward, of dOutputs and dX).</param>
+    /// <param name="weights">Kernel(s) and bias(es) in TF's layout.</param>
+    /// <param name="lengths">(B) valid steps per example, each in [0, T]; empty means all T.</param>
+    /// <param name="h0">(B, H) initial hidden state; empty means zeros.</param>
+    /// <param name="c0">LSTM: (B, H) initial cell state, empty means zeros; must be empty for other cells.</param>
+    /// <param name="outputs">(B, T, H) or (T, B, H): h at every valid step, 0 elsewhere (written); empty when
+    /// only the final state is used (saves a strided write of B·T·H floats).</param>
+    /// <param name="finalH">(B, H) hidden state after each example's last valid step (written).</param>
+    /// <param name="finalC">LSTM: (B, H) final cell state (written); must be empty for other cells.</param>
+    public static void Forward(BlasBackend blas, RnnWorkspace ws, ReadOnlySpan<float> x, bool timeMajor,
+        in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
+        Span<float> outputs, Span<float> finalH, Span<float> finalC)
+    {
+        BeginForward(blas, ws, x, timeMajor, weights, lengths, h0, c0, outputs, finalH, finalC);
+        ForwardSteps(blas, ws, weights, 0, ws.Batch, outputs, finalH, finalC);
+        EndForward(ws, outputs);
+    }
+
+    /// <summary>Back-propagates through the sequences of the last <see cref="Forward"/> on <paramref name="ws"/>.</summary>
+    /// <param name="blas">GEMM provider.</param>
+    /// <param name="ws">The workspace of the matching forward call.</param>
+    /// <param name="weights">The same weights as in the forward call.</param>
+    /// <param name="dOutputs">Gradient w.r.t. outputs, same layout; empty means zeros.</param>
+    /// <param name="dFinalH">(B, H) gradient w.r.t. finalH; empty means zeros.</param>
+    /// <param name="dFinalC">LSTM: (B, H) gradient w.r.t. finalC, empty means zeros; empty for other cells.</param>
+    /// <param name="dX">Gradient w.r.t. x, same layout as x (written; 0 past each length); empty to skip it.</param>
+    /// <param name="gradients">Weight gradients, ACCUMULATED (+=): the caller zeroes them when it wants.</param>
+    /// <param name="dH0">(B, H) gradient w.r.t. h0 (written); empty to skip it.</param>
+    /// <param name="dC0">LSTM: (B, H) gradient w.r.t. c0 (written), empty to skip it; empty for other cells.</param>
+    public static void Backward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
+        ReadOnlySpan<float> dOutputs, ReadOnlySpan<float> dFinalH, ReadOnlySpan<float> dFinalC,
+        Span<float> dX, in RnnWeightGradients gradients, Span<float> dH0, Span<float> dC0)
+    {
+        BeginBackward(blas, ws, weights, dOutputs, dFinalH, dFinalC, dX, gradients, dH0, dC0);
+        BackwardSteps(blas, ws, weights, 0, ws.Batch, dOutputs, gradients);
+        EndBackward(blas, ws, weights, dX, gradients, dH0, dC0);
+    }
+}

@@ -1,0 +1,85 @@
+namespace RnnNative.Rnn.Kernels;
+
+/// <summary>
+/// Moves rows between the caller's buffers — (B, T, width) or (T, B, width), examples in the caller's order —
+/// and the workspace's packed, length-sorted buffers (see <see cref="RnnWorkspace"/>).
+/// </summary>
+internal static class PackedSequences
+{
+    /// <summary>ws.X (N, I) ← x, valid steps only.</summary>
+    public static void GatherInputs(RnnWorkspace ws, ReadOnlySpan<float> x)
+    {
+        int inputs = ws.Cell.Inputs;
+        for (int t = 0; t < ws.MaxLength; t++)
+            for (int b = 0; b < ws.Active[t]; b++)
+                x.Slice(ws.SequenceOffset(ws.Order[b], t, inputs), inputs)
+                    .CopyTo(ws.X.AsSpan(ws.PackedRow(t, b) * inputs, inputs));
+    }
+
+    /// <summary>dX ← ws.DX (N, I) at valid steps, 0 at every step past an example's length.</summary>
+    public static void ScatterInputGradient(RnnWorkspace ws, Span<float> dX)
+    {
+        int inputs = ws.Cell.Inputs;
+        for (int t = 0; t < ws.MaxLength; t++)
+            for (int b = 0; b < ws.Active[t]; b++)
+                ws.DX.AsSpan(ws.PackedRow(t, b) * inputs, inputs)
+                    .CopyTo(dX.Slice(ws.SequenceOffset(ws.Order[b], t, inputs), inputs));
+        ClearPastLengths(ws, dX, inputs);
+    }
+
+    /// <summary>Zeroes the rows of every step at or past its example's length in a caller's sequence buffer (if any).</summary>
+    public static void ClearPastLengths(RnnWorkspace ws, Span<float> sequences, int width)
+    {
+        if (sequences.IsEmpty)
+            return;
+        for (int slot = 0; slot < ws.Batch; slot++)
+        {
+            int example = ws.Order[slot], length = ws.SortedLengths[slot];
+            if (!ws.TimeMajor)   // the padding of one example is contiguous
+                sequences.Slice(ws.SequenceOffset(example, length, width), (ws.Steps - length) * width).Clear();
+            else
+                for (int t = length; t < ws.Steps; t++)
+                    sequences.Slice(ws.SequenceOffset(example, t, width), width).Clear();
+        }
+    }
+
+    /// <summary>
+    /// Places the initial state (zeros when empty) of each example: in the packed "previous state" rows of
+    /// step 0 when it runs, or straight into its final state when its length is 0.
+    /// </summary>
+    public static void LoadInitialState(RnnWorkspace ws, float[] packedPrevious, ReadOnlySpan<float> initial,
+        Span<float> final)
+    {
+        int units = ws.Cell.Units;
+        for (int slot = 0; slot < ws.Batch; slot++)
+        {
+            int example = ws.Order[slot];
+            var source = initial.IsEmpty ? ws.ZeroRow : initial.Slice(example * units, units);
+            source.CopyTo(slot < ws.Active[0] ? ws.UnitRow(packedPrevious, 0, slot) : final.Slice(example * units, units));
+        }
+    }
+
+    /// <summary>dState (B, H) sorted ← dFinal in the caller's order (zeros when empty).</summary>
+    public static void LoadFinalGradient(RnnWorkspace ws, float[] dState, ReadOnlySpan<float> dFinal)
+    {
+        int units = ws.Cell.Units;
+        for (int slot = 0; slot < ws.Batch; slot++)
+        {
+            var row = ws.BatchRow(dState, slot);
+            if (dFinal.IsEmpty)
+                row.Clear();
+            else
+                dFinal.Slice(ws.Order[slot] * units, units).CopyTo(row);
+        }
+    }
+
+    /// <summary>dInitial in the caller's order ← dState (B, H) sorted; nothing when dInitial is empty.</summary>
+    public static void StoreInitialGradient(RnnWorkspace ws, float[] dState, Span<float> dInitial)
+    {
+        if (dInitial.IsEmpty)
+            return;
+        int units = ws.Cell.Units;
+        for (int slot = 0; slot < ws.Batch; slot++)
+            ws.BatchRow(dState, slot).CopyTo(dInitial.Slice(ws.Order[slot] * units, units));
+    }
+}

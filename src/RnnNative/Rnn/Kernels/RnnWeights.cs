@@ -1,0 +1,66 @@
+namespace RnnNative.Rnn.Kernels;
+
+/// <summary>The trainable buffers of one cell, in TensorFlow's layout (see <see cref="RnnCellSpec"/>).</summary>
+/// <remarks>
+/// kernel: (I+H, w0) with rows 0..I−1 = Wx and rows I..I+H−1 = Wh; bias: (w0).
+/// GRU only: candidateKernel (I+H, H) and candidateBias (H); empty for other cells.
+/// </remarks>
+public readonly ref struct RnnWeights(
+    ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias,
+    ReadOnlySpan<float> candidateKernel = default, ReadOnlySpan<float> candidateBias = default)
+{
+    /// <summary>(I+H, w0): [Wx; Wh] of group 0.</summary>
+    public ReadOnlySpan<float> Kernel { get; } = kernel;
+    /// <summary>(w0).</summary>
+    public ReadOnlySpan<float> Bias { get; } = bias;
+    /// <summary>GRU: (I+H, H) candidate kernel.</summary>
+    public ReadOnlySpan<float> CandidateKernel { get; } = candidateKernel;
+    /// <summary>GRU: (H) candidate bias.</summary>
+    public ReadOnlySpan<float> CandidateBias { get; } = candidateBias;
+
+    internal ReadOnlySpan<float> GroupBias(int group) => group == 0 ? Bias : CandidateBias;
+
+    // Wx of group g: (I, w_g).
+    internal ReadOnlySpan<float> InputWeights(in RnnCellSpec cell, int group) =>
+        (group == 0 ? Kernel : CandidateKernel)[..(cell.Inputs * cell.GroupWidth(group))];
+
+    // Wh of group g: (H, w_g).
+    internal ReadOnlySpan<float> RecurrentWeights(in RnnCellSpec cell, int group) =>
+        (group == 0 ? Kernel : CandidateKernel)[(cell.Inputs * cell.GroupWidth(group))..];
+
+    // Shapes are constant strings: validation runs on every call and must not allocate.
+    internal void Validate(in RnnCellSpec cell)
+    {
+        RnnArgs.RequireLength(Kernel.Length, cell.KernelLength, "kernel", "(I+H, w): w = H, 4H for Lstm, 2H for Gru");
+        RnnArgs.RequireLength(Bias.Length, cell.BiasLength, "bias", "(w): w = H, 4H for Lstm, 2H for Gru");
+        RnnArgs.RequireLength(CandidateKernel.Length, cell.CandidateKernelLength, "candidateKernel",
+            "(I+H, H) for Gru, empty for other cells");
+        RnnArgs.RequireLength(CandidateBias.Length, cell.CandidateBiasLength, "candidateBias",
+            "(H) for Gru, empty for other cells");
+    }
+}
+
+/// <summary>Gradient buffers matching <see cref="RnnWeights"/>; the backward pass ADDS into them (+=).</summary>
+public readonly ref struct RnnWeightGradients(
+    Span<float> kernel, Span<float> bias, Span<float> candidateKernel = default, Span<float> candidateBias = default)
+{
+    /// <summary>(I+H, w0), accumulated.</summary>
+    public Span<float> Kernel { get; } = kernel;
+    /// <summary>(w0), accumulated.</summary>
+    public Span<float> Bias { get; } = bias;
+    /// <summary>GRU: (I+H, H), accumulated.</summary>
+    public Span<float> CandidateKernel { get; } = candidateKernel;
+    /// <summary>GRU: (H), accumulated.</summary>
+    public Span<float> CandidateBias { get; } = candidateBias;
+
+    internal Span<float> GroupBias(int group) => group == 0 ? Bias : CandidateBias;
+
+    internal Span<float> InputWeights(in RnnCellSpec cell, int group) =>
+        (group == 0 ? Kernel : CandidateKernel)[..(cell.Inputs * cell.GroupWidth(group))];
+
+    internal Span<float> RecurrentWeights(in RnnCellSpec cell, int group) =>
+        (group == 0 ? Kernel : CandidateKernel)[(cell.Inputs * cell.GroupWidth(group))..];
+
+    internal void Validate(in RnnCellSpec cell) =>
+        new RnnWeights(Kernel, Bias, CandidateKernel, CandidateBias).Validate(cell);
+}

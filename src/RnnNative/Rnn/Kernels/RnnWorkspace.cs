@@ -1,0 +1,148 @@
+namespace RnnNative.Rnn.Kernels;
+
+/// <summary>
+/// Scratch memory of the fused RNN kernels for one (cell, B, T) shape: allocated once, reused by every
+/// <see cref="FusedRnn.Forward"/> / <see cref="FusedRnn.Backward"/> call, and holding what backward needs.
+/// </summary>
+/// <remarks>
+/// Layout: the batch is sorted by length, descending (a stable permutation computed per call), and activations
+/// are stored packed and time-major like PyTorch's packed sequences: step t holds the B_t examples still running
+/// (a prefix of the sorted batch), in rows RowOffset[t] .. RowOffset[t]+B_t of every packed buffer. N = Σ lengths
+/// rows in all; nothing is stored or computed for finished examples.
+/// <code>
+/// X      (N, I)  inputs             Pre  (N, W)  x·Wx + h·Wh, then the activations backward needs
+/// DX     (N, I)  input gradient
+/// HPrev  (N, H)  h_{t-1}            DPre (N, W)  gradient w.r.t. the pre-activations
+/// LSTM: CPrev (N, H) c_{t-1}, TanhC (N, H) tanh(c_t);  GRU: RH (N, H) r_t·h_{t-1}
+/// DH (B, H) gradient flowing into h of the current step (sorted rows); DC (LSTM) / DRH (GRU) likewise.
+/// </code>
+/// A workspace is not thread-safe: one forward/backward pair at a time.
+/// </remarks>
+public sealed class RnnWorkspace
+{
+    /// <summary>Allocates the scratch memory for <paramref name="batch"/> sequences of up to <paramref name="steps"/> steps.</summary>
+    public RnnWorkspace(RnnCellSpec cell, int batch, int steps)
+    {
+        if (cell.Units <= 0)
+            throw new ArgumentException("The cell spec is uninitialised (0 units).", nameof(cell));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        long rows = (long)batch * steps;
+        int widest = Math.Max(cell.PreWidth, cell.Inputs);
+        if (rows * widest > Array.MaxLength)
+            throw new ArgumentException($"B·T = {rows} rows of {widest} floats do not fit in one buffer.");
+        Cell = cell;
+        Batch = batch;
+        Steps = steps;
+        int n = (int)rows, h = cell.Units;
+        Order = new int[batch];
+        SortedLengths = new int[batch];
+        Active = new int[steps + 1];
+        RowOffset = new int[steps + 1];
+        lengthSlots = new int[steps + 1];
+        X = new float[n * cell.Inputs];
+        DX = new float[n * cell.Inputs];
+        Pre = new float[n * cell.PreWidth];
+        DPre = new float[n * cell.PreWidth];
+        HPrev = new float[n * h];
+        CPrev = cell.Kind == RnnCellKind.Lstm ? new float[n * h] : [];
+        TanhC = cell.Kind == RnnCellKind.Lstm ? new float[n * h] : [];
+        RH = cell.Kind == RnnCellKind.Gru ? new float[n * h] : [];
+        DH = new float[batch * h];
+        DC = cell.Kind == RnnCellKind.Lstm ? new float[batch * h] : [];
+        DRH = cell.Kind == RnnCellKind.Gru ? new float[batch * h] : [];
+        ZeroRow = new float[h];
+        DiscardRow = new float[h];
+    }
+
+    /// <summary>The cell this workspace is shaped for.</summary>
+    public RnnCellSpec Cell { get; }
+    /// <summary>B: sequences per call.</summary>
+    public int Batch { get; }
+    /// <summary>T: steps per sequence (the padded length).</summary>
+    public int Steps { get; }
+
+    /// <summary>Bytes of scratch memory held.</summary>
+    public long Bytes => 4L * (X.Length + DX.Length + Pre.Length + DPre.Length + HPrev.Length + CPrev.Length
+        + TanhC.Length + RH.Length + DH.Length + DC.Length + DRH.Length + 2 * ZeroRow.Length)
+        + 4L * (Order.Length + SortedLengths.Length + Active.Length + RowOffset.Length + lengthSlots.Length);
+
+    // ---- the plan of the current call (see Plan) ----
+    internal readonly int[] Order;          // sorted slot → caller's example index
+    internal readonly int[] SortedLengths;  // length of each sorted slot, descending
+    internal readonly int[] Active;         // B_t: examples still running at step t; Active[T] = 0
+    internal readonly int[] RowOffset;      // first packed row of step t; RowOffset[T] = N
+    private readonly int[] lengthSlots;     // counting-sort scratch, indexed by length
+    internal int PackedRows => RowOffset[Steps];
+    internal int MaxLength => SortedLengths[0];
+    internal bool TimeMajor { get; private set; }
+    internal bool HasForward { get; set; }
+
+    // ---- buffers (shapes in the class remarks) ----
+    internal readonly float[] X, DX, Pre, DPre, HPrev, CPrev, TanhC, RH, DH, DC, DRH;
+    internal readonly float[] ZeroRow;      // (H) zeros: stands in for an absent initial state or output gradient
+    internal readonly float[] DiscardRow;   // (H) written and never read: stands in for absent outputs
+
+    /// <summary>Sorts the batch by length (stable, descending) and lays out the packed rows. Lengths must be valid.</summary>
+    internal void Plan(ReadOnlySpan<int> lengths, bool timeMajor)
+    {
+        TimeMajor = timeMajor;
+        Array.Clear(lengthSlots);
+        for (int e = 0; e < Batch; e++)
+            lengthSlots[LengthOf(lengths, e)]++;
+        for (int length = Steps, next = 0; length >= 0; length--)   // counts → first slot of each length
+            (lengthSlots[length], next) = (next, next + lengthSlots[length]);
+        for (int e = 0; e < Batch; e++)
+        {
+            int length = LengthOf(lengths, e), slot = lengthSlots[length]++;
+            Order[slot] = e;
+            SortedLengths[slot] = length;
+        }
+        for (int t = 0, running = Batch; t <= Steps; t++)
+        {
+            while (running > 0 && SortedLengths[running - 1] <= t)
+                running--;
+            Active[t] = running;
+            RowOffset[t] = t == 0 ? 0 : RowOffset[t - 1] + Active[t - 1];
+        }
+    }
+
+    private int LengthOf(ReadOnlySpan<int> lengths, int example) => lengths.IsEmpty ? Steps : lengths[example];
+
+    /// <summary>Packed row of sorted slot b at step t (b &lt; B_t).</summary>
+    internal int PackedRow(int t, int slot) => RowOffset[t] + slot;
+
+    /// <summary>Offset of (example, step) in a caller's (B, T, width) or, time-major, (T, B, width) buffer.</summary>
+    internal int SequenceOffset(int example, int t, int width) =>
+        (TimeMajor ? t * Batch + example : example * Steps + t) * width;
+
+    /// <summary>
+    /// Where step t stores the new state of slot b: the packed "previous state" row of step t+1 when the
+    /// example continues, otherwise (its last valid step) the caller's final-state row.
+    /// </summary>
+    internal Span<float> NextStateRow(float[] packedPrevious, Span<float> finalState, int t, int slot)
+    {
+        int h = Cell.Units;
+        return slot < Active[t + 1]
+            ? packedPrevious.AsSpan(PackedRow(t + 1, slot) * h, h)
+            : finalState.Slice(Order[slot] * h, h);
+    }
+    // ---- rows of the buffers, for sorted slot b at step t ----
+    internal Span<float> PreRow(int t, int slot) => Pre.AsSpan(PackedRow(t, slot) * Cell.PreWidth, Cell.PreWidth);
+    internal Span<float> DPreRow(int t, int slot) => DPre.AsSpan(PackedRow(t, slot) * Cell.PreWidth, Cell.PreWidth);
+
+    /// <summary>Row (t, b) of a packed (N, H) buffer: HPrev, CPrev, TanhC or RH.</summary>
+    internal Span<float> UnitRow(float[] packed, int t, int slot) =>
+        packed.AsSpan(PackedRow(t, slot) * Cell.Units, Cell.Units);
+
+    /// <summary>Row b of a (B, H) buffer of sorted slots: DH, DC or DRH.</summary>
+    internal Span<float> BatchRow(float[] buffer, int slot) => buffer.AsSpan(slot * Cell.Units, Cell.Units);
+
+    /// <summary>The caller's output row of slot b at step t; a scratch row when no outputs are wanted.</summary>
+    internal Span<float> OutputRow(Span<float> outputs, int t, int slot) =>
+        outputs.IsEmpty ? DiscardRow : outputs.Slice(SequenceOffset(Order[slot], t, Cell.Units), Cell.Units);
+
+    /// <summary>The caller's output-gradient row of slot b at step t; zeros when no output gradient was given.</summary>
+    internal ReadOnlySpan<float> GradientRow(ReadOnlySpan<float> dOutputs, int t, int slot) =>
+        dOutputs.IsEmpty ? ZeroRow : dOutputs.Slice(SequenceOffset(Order[slot], t, Cell.Units), Cell.Units);
+}
