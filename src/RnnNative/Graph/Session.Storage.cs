@@ -15,6 +15,13 @@ public sealed partial class Session
         return slot.F.AsSpan(slot.Offset, slot.Length);
     }
 
+    /// <summary>A multi-output node's whole block: its output followed by the extra elements of <see cref="EnsureOwnBuffer"/>.</summary>
+    internal Span<float> Block(Node node, int length)
+    {
+        ref var slot = ref _slots[node.Id];
+        return slot.F.AsSpan(slot.Offset, length);
+    }
+
     /// <summary>The int32 output of a node.</summary>
     internal Span<int> I(Node node)
     {

@@ -78,3 +78,34 @@ public class WrapperTests
         GradientCheck.Assert(g, s, loss, [.. g.TrainableVariables, x], feeds);
     }
 }
+
+public class DropoutWrapperTests
+{
+    [Fact]
+    public void DropoutActsOnlyWhenTrainingAndKeepsTheInnerCellsVariableNames()
+    {
+        var g = new Graph(2);
+        var x = g.Placeholder("X", new Shape(-1, 3, 2));
+        var training = Ops.TrainingFlag(g);
+        var inner = new BasicRnnCell(50);
+        var wrapped = new DropoutWrapper(inner, training, inputKeepProb: 1f, outputKeepProb: 0.5f, seed: 1);
+        var dropped = Rnn.Dynamic(wrapped, x, scope: "rnn");
+        var plain = Rnn.Dynamic(inner, x, scope: "rnn");
+        Assert.Equal(["rnn/basic_rnn_cell/kernel", "rnn/basic_rnn_cell/bias"], g.TrainableVariables.Select(v => v.Name));
+        using var s = new Session(g);
+        s.Run(g.GlobalVariablesInitializer());
+        var data = Enumerable.Range(0, 12).Select(i => i / 12f).ToArray();
+        var feeds = new FeedDict { [x] = Tensor.FromArray(data, 2, 3, 2) };
+        var reference = s.Run(plain.Outputs, feeds)!.ToFloatArray();
+        Assert.Equal(reference, s.Run(dropped.Outputs, feeds)!.ToFloatArray());
+        feeds[training] = Tensor.Scalar(1f);
+        var train = s.Run(dropped.Outputs, feeds)!.ToFloatArray();
+        int zeros = 0;
+        for (int i = 0; i < train.Length; i++)
+        {
+            if (train[i] == 0f && reference[i] != 0f) zeros++;
+            else Assert.Equal(reference[i] * 2f, train[i], 5);
+        }
+        Assert.InRange(zeros, train.Length / 4, train.Length * 3 / 4);
+    }
+}

@@ -1,5 +1,5 @@
 using RnnNative.Blas;
-using RnnNative.Rnn.Kernels;
+using RnnNative.Kernels;
 using Xunit.Abstractions;
 
 namespace RnnNative.Tests.RnnKernels;

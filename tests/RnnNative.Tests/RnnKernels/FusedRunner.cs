@@ -1,5 +1,5 @@
 using RnnNative.Blas;
-using RnnNative.Rnn.Kernels;
+using RnnNative.Kernels;
 
 namespace RnnNative.Tests.RnnKernels;
 

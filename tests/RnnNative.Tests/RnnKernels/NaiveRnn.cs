@@ -1,4 +1,4 @@
-using RnnNative.Rnn.Kernels;
+using RnnNative.Kernels;
 
 namespace RnnNative.Tests.RnnKernels;
 

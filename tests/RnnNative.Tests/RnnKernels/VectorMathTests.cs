@@ -1,5 +1,5 @@
 using System.Runtime.Intrinsics;
-using RnnNative.Rnn.Kernels;
+using RnnNative.Kernels;
 
 namespace RnnNative.Tests.RnnKernels;
 

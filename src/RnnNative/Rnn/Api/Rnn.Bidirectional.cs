@@ -24,13 +24,13 @@ public static partial class Rnn
     /// </summary>
     public static BidirectionalRnnResult BidirectionalDynamic(RnnCell cellFw, RnnCell cellBw, Node x, Node? sequenceLength = null,
         IReadOnlyList<Node>? initialStateFw = null, IReadOnlyList<Node>? initialStateBw = null, bool timeMajor = false,
-        string scope = "bidirectional_rnn")
+        string scope = "bidirectional_rnn", bool useFusedKernels = true)
     {
         if (ReferenceEquals(cellFw, cellBw)) throw new ArgumentException("The two directions need distinct cell objects.");
         using var _ = x.Graph.NameScope(scope);
-        var forward = Dynamic(cellFw, x, sequenceLength, initialStateFw, timeMajor, "fw");
+        var forward = Dynamic(cellFw, x, sequenceLength, initialStateFw, timeMajor, "fw", useFusedKernels);
         var reversed = new ReverseSequenceOp(x, sequenceLength, timeMajor);
-        var backward = Dynamic(cellBw, reversed, sequenceLength, initialStateBw, timeMajor, "bw");
+        var backward = Dynamic(cellBw, reversed, sequenceLength, initialStateBw, timeMajor, "bw", useFusedKernels);
         return new BidirectionalRnnResult(forward, backward, new ReverseSequenceOp(backward.Outputs, sequenceLength, timeMajor));
     }
 }

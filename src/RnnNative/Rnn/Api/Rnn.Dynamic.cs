@@ -10,10 +10,11 @@ public static partial class Rnn
     /// TensorFlow's semantics: with <paramref name="sequenceLength"/> (int32 (B)), outputs are exactly 0 at and
     /// past each example's length, the final state is the state at its last valid step (the initial state when
     /// its length is 0), and gradients flow only through valid steps. A length below 0 or above T throws,
-    /// naming the example. Cells without a fused kernel (wrappers) are unrolled as a composition of ops.
+    /// naming the example. Stacked and wrapped cells run layer by layer; with <paramref name="useFusedKernels"/>
+    /// false every cell is unrolled as a composition of ops instead — the slow twin tests compare against.
     /// </remarks>
     public static DynamicRnnResult Dynamic(RnnCell cell, Node x, Node? sequenceLength = null,
-        IReadOnlyList<Node>? initialState = null, bool timeMajor = false, string scope = "rnn")
+        IReadOnlyList<Node>? initialState = null, bool timeMajor = false, string scope = "rnn", bool useFusedKernels = true)
     {
         if (x.Shape.Rank != 3 || x.Shape[2] <= 0)
             throw new ArgumentException($"Dynamic RNN needs x of rank 3 with a known input size, got {x.Name} {x.Shape}.");
@@ -25,12 +26,12 @@ public static partial class Rnn
         using var _ = g.NameScope(scope);
         cell.EnsureBuilt(g, x.Shape[2]);
         if (sequenceLength is not null) sequenceLength = new CheckLengthsOp(sequenceLength, x, timeMajor ? 0 : 1);
-        return Sequence(cell, x, sequenceLength, initialState, timeMajor);
+        return Sequence(cell, x, sequenceLength, initialState, timeMajor, useFusedKernels);
     }
 
     // Runs a built cell over a whole sequence: fused kernels where the cell has one, stacked and wrapped
     // cells layer by layer, anything else unrolled.
-    private static DynamicRnnResult Sequence(RnnCell cell, Node x, Node? lengths, IReadOnlyList<Node>? initialState, bool timeMajor)
+    private static DynamicRnnResult Sequence(RnnCell cell, Node x, Node? lengths, IReadOnlyList<Node>? initialState, bool timeMajor, bool fuse)
     {
         switch (cell)
         {
@@ -40,15 +41,22 @@ public static partial class Rnn
                 foreach (var layer in multi.Cells)
                 {
                     var layerState = initialState?.Skip(part).Take(layer.StateParts).ToArray();
-                    var result = Sequence(layer, x, lengths, layerState, timeMajor);
+                    var result = Sequence(layer, x, lengths, layerState, timeMajor, fuse);
                     (x, part) = (result.Outputs, part + layer.StateParts);
                     states.AddRange(result.States);
                 }
                 return new DynamicRnnResult(x, states);
             case OutputProjectionWrapper wrapper:
-                var inner = Sequence(wrapper.Cell, x, lengths, initialState, timeMajor);
+                var inner = Sequence(wrapper.Cell, x, lengths, initialState, timeMajor, fuse);
                 var projected = ProjectSequence(inner.Outputs, wrapper.Kernel, wrapper.Bias, timeMajor);
                 return new DynamicRnnResult(lengths is null ? projected : new MaskSequenceOp(projected, lengths, timeMajor), inner.States);
+            case DropoutWrapper dropout:
+                var dropped = Sequence(dropout.Cell, dropout.DropInput(x), lengths, initialState, timeMajor, fuse);
+                var outputs = dropout.DropOutput(dropped.Outputs);
+                return new DynamicRnnResult(outputs, dropped.States);
+            case { Fused: { } fused } when fuse:
+                var op = new DynamicRnnOp(fused, cell.InputSize, cell.NumUnits, x, lengths, initialState, timeMajor);
+                return new DynamicRnnResult(op, op.States);
             default:
                 return Unrolled(cell, x, lengths, initialState, timeMajor);
         }

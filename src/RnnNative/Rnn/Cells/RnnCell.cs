@@ -42,7 +42,7 @@ public abstract class RnnCell
     public int InputSize { get; private set; }
 
     /// <summary>The cell's variables (empty before first use).</summary>
-    public IReadOnlyList<Variable> Variables { get; private set; } = [];
+    public IReadOnlyList<Variable> Variables { get; private protected set; } = [];
 
     /// <summary>One step: (output, new state parts) from the input (B, I) and the state parts.</summary>
     public abstract (Node Output, Node[] State) Call(Node input, Node[] state);
@@ -60,8 +60,14 @@ public abstract class RnnCell
                 throw new ArgumentException($"Cell {Name} was built for input size {InputSize}, now called with {inputSize}.");
             return;
         }
-        using (graph.NameScope(Name)) Variables = Build(graph, inputSize);
+        BuildWrapped(graph, inputSize);
         InputSize = inputSize;
+    }
+
+    /// <summary>Opens the cell's scope and creates its variables; wrappers without a scope of their own override it.</summary>
+    internal virtual void BuildWrapped(Graph graph, int inputSize)
+    {
+        using (graph.NameScope(Name)) Variables = Build(graph, inputSize);
     }
 
     /// <summary>Creates the variables (inside the cell's scope).</summary>

@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using RnnNative.Blas;
 
-namespace RnnNative.Rnn.Kernels;
+namespace RnnNative.Kernels;
 
 /// <summary>One time step of TF's <c>BasicRNNCell</c> over rows [r0, r1) of the sorted batch.</summary>
 /// <remarks>Forward: h_t = act(x_t·Wx + h_{t-1}·Wh + b). Backward: dPre = (dy_t + dh_t)·act'(h_t);

@@ -1,6 +1,6 @@
 using RnnNative.Blas;
 
-namespace RnnNative.Rnn.Kernels;
+namespace RnnNative.Kernels;
 
 // The phases of FusedRnn.Forward and FusedRnn.Backward. The time loops take a range [slot0, slot1) of the
 // length-sorted batch: two disjoint ranges can run one after the other or, later, on two threads.

@@ -1,6 +1,6 @@
 using RnnNative.Blas;
 
-namespace RnnNative.Rnn.Kernels;
+namespace RnnNative.Kernels;
 
 /// <summary>
 /// TensorFlow 1.x <c>dynamic_rnn</c> with <c>sequence_length</c> as one fused forward and one fused
@@ -65,5 +65,27 @@ public static partial class FusedRnn
         BeginBackward(blas, ws, weights, dOutputs, dFinalH, dFinalC, dX, gradients, dH0, dC0);
         BackwardSteps(blas, ws, weights, 0, ws.Batch, dOutputs, gradients);
         EndBackward(blas, ws, weights, dX, gradients, dH0, dC0);
+    }
+
+    /// <summary>
+    /// dX alone, after a <see cref="Backward"/> that skipped it: one GEMM over all valid steps from the
+    /// pre-activation gradients that backward left in <paramref name="ws"/>, scattered back to the layout of x.
+    /// </summary>
+    /// <param name="dX">(B, T, I) or (T, B, I), written; 0 past each length.</param>
+    public static void InputGradient(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, Span<float> dX)
+    {
+        ArgumentNullException.ThrowIfNull(blas);
+        ArgumentNullException.ThrowIfNull(ws);
+        if (!ws.HasForward)
+            throw new InvalidOperationException("FusedRnn.InputGradient needs a completed FusedRnn.Backward on this workspace.");
+        weights.Validate(ws.Cell);
+        RnnArgs.RequireLength(dX.Length, ws.Batch * ws.Steps * ws.Cell.Inputs, nameof(dX), ws.TimeMajor ? "(T, B, I)" : "(B, T, I)");
+        if (ws.PackedRows == 0)
+        {
+            dX.Clear();
+            return;
+        }
+        RnnGemms.InputGradient(blas, ws, weights);
+        PackedSequences.ScatterInputGradient(ws, dX);
     }
 }

@@ -1,8 +1,8 @@
 using System.Runtime.Intrinsics;
 using RnnNative.Blas;
-using static RnnNative.Rnn.Kernels.VectorMath;
+using static RnnNative.Kernels.VectorMath;
 
-namespace RnnNative.Rnn.Kernels;
+namespace RnnNative.Kernels;
 
 /// <summary>One time step of TF's <c>BasicLSTMCell</c> over rows [r0, r1) of the sorted batch.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace RnnNative.Rnn.Kernels;
+namespace RnnNative.Kernels;
 
 /// <summary>
 /// Moves rows between the caller's buffers — (B, T, width) or (T, B, width), examples in the caller's order —

@@ -1,4 +1,4 @@
-namespace RnnNative.Rnn.Kernels;
+namespace RnnNative.Kernels;
 
 /// <summary>Argument checks shared by the fused kernels: every buffer is checked before any GEMM runs.</summary>
 internal static class RnnArgs

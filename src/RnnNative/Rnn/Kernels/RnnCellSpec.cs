@@ -1,4 +1,4 @@
-namespace RnnNative.Rnn.Kernels;
+namespace RnnNative.Kernels;
 
 /// <summary>The recurrent cell a fused kernel runs (TensorFlow 1.x semantics).</summary>
 public enum RnnCellKind

@@ -1,6 +1,6 @@
 using RnnNative.Blas;
 
-namespace RnnNative.Rnn.Kernels;
+namespace RnnNative.Kernels;
 
 /// <summary>
 /// The GEMMs of the fused RNN: the per-step recurrent products over a row range [r0, r1) of the sorted

@@ -1,4 +1,4 @@
-namespace RnnNative.Rnn.Kernels;
+namespace RnnNative.Kernels;
 
 /// <summary>The trainable buffers of one cell, in TensorFlow's layout (see <see cref="RnnCellSpec"/>).</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace RnnNative.Rnn.Kernels;
+namespace RnnNative.Kernels;
 
 /// <summary>
 /// Scratch memory of the fused RNN kernels for one (cell, B, T) shape: allocated once, reused by every

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace RnnNative.Rnn.Kernels;
+namespace RnnNative.Kernels;
 
 /// <summary>Eight consecutive floats of a row: a whole vector, or the 1..7 floats left at the row's end.</summary>
 /// <remarks>A fused kernel is written once, for a chunk; the whole-vector and tail instantiations share it,

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace RnnNative.Rnn.Kernels;
+namespace RnnNative.Kernels;
 
 /// <summary>Activation functions on 8 floats at a time, written with FMA so every lane rounds the same way.</summary>
 internal static class VectorMath
