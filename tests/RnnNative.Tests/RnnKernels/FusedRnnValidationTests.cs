@@ -69,15 +69,16 @@ public class FusedRnnValidationTests
     [InlineData("dX")]
     [InlineData("dH0")]
     [InlineData("kernel")]
+    [InlineData("gradients.Kernel")]
     public void WrongBackwardBufferLengthNamesTheBuffer(string wrong)
     {
         var ws = Forward(RnnCellKind.BasicRelu);
         var cell = ws.Cell;
         int Size(string name, int n) => name == wrong ? n + 1 : n;
         var ex = Assert.Throws<ArgumentException>(() => FusedRnn.Backward(blas, ws,
-            new RnnWeights(new float[cell.KernelLength], new float[H]),
+            new RnnWeights(new float[Size("kernel", cell.KernelLength)], new float[H]),
             new float[Size("dOutputs", B * T * H)], [], [], new float[Size("dX", B * T * I)],
-            new RnnWeightGradients(new float[Size("kernel", cell.KernelLength)], new float[H]),
+            new RnnWeightGradients(new float[Size("gradients.Kernel", cell.KernelLength)], new float[H]),
             new float[Size("dH0", B * H)], []));
         Assert.Equal(wrong, ex.ParamName);
     }

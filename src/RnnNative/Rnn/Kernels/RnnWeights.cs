@@ -28,15 +28,17 @@ public readonly ref struct RnnWeights(
     internal ReadOnlySpan<float> RecurrentWeights(in RnnCellSpec cell, int group) =>
         (group == 0 ? Kernel : CandidateKernel)[(cell.Inputs * cell.GroupWidth(group))..];
 
-    // Shapes are constant strings: validation runs on every call and must not allocate.
-    internal void Validate(in RnnCellSpec cell)
+    // Names and shapes are constant strings: validation runs on every call and must not allocate.
+    internal void Validate(in RnnCellSpec cell, bool gradients = false)
     {
-        RnnArgs.RequireLength(Kernel.Length, cell.KernelLength, "kernel", "(I+H, w): w = H, 4H for Lstm, 2H for Gru");
-        RnnArgs.RequireLength(Bias.Length, cell.BiasLength, "bias", "(w): w = H, 4H for Lstm, 2H for Gru");
-        RnnArgs.RequireLength(CandidateKernel.Length, cell.CandidateKernelLength, "candidateKernel",
-            "(I+H, H) for Gru, empty for other cells");
-        RnnArgs.RequireLength(CandidateBias.Length, cell.CandidateBiasLength, "candidateBias",
-            "(H) for Gru, empty for other cells");
+        RnnArgs.RequireLength(Kernel.Length, cell.KernelLength, gradients ? "gradients.Kernel" : "kernel",
+            "(I+H, w): w = H, 4H for Lstm, 2H for Gru");
+        RnnArgs.RequireLength(Bias.Length, cell.BiasLength, gradients ? "gradients.Bias" : "bias",
+            "(w): w = H, 4H for Lstm, 2H for Gru");
+        RnnArgs.RequireLength(CandidateKernel.Length, cell.CandidateKernelLength,
+            gradients ? "gradients.CandidateKernel" : "candidateKernel", "(I+H, H) for Gru, empty for other cells");
+        RnnArgs.RequireLength(CandidateBias.Length, cell.CandidateBiasLength,
+            gradients ? "gradients.CandidateBias" : "candidateBias", "(H) for Gru, empty for other cells");
     }
 }
 
@@ -62,5 +64,5 @@ public readonly ref struct RnnWeightGradients(
         (group == 0 ? Kernel : CandidateKernel)[(cell.Inputs * cell.GroupWidth(group))..];
 
     internal void Validate(in RnnCellSpec cell) =>
-        new RnnWeights(Kernel, Bias, CandidateKernel, CandidateBias).Validate(cell);
+        new RnnWeights(Kernel, Bias, CandidateKernel, CandidateBias).Validate(cell, gradients: true);
 }
