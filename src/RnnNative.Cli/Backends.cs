@@ -1,0 +1,44 @@
+using RnnNative.Blas;
+
+namespace RnnNative.Cli;
+
+/// <summary>The <c>--backend</c> and <c>--threads</c> options and sessions on the chosen GEMM backend.</summary>
+internal static class Backends
+{
+    public static readonly IReadOnlyDictionary<string, BlasKind> Choices = new Dictionary<string, BlasKind>
+    {
+        ["openblas"] = BlasKind.OpenBlas,
+        ["mkl"] = BlasKind.Mkl,
+        ["managed"] = BlasKind.Managed,
+    };
+
+    /// <summary>The option name of a backend kind.</summary>
+    public static string Name(BlasKind kind) => Choices.First(p => p.Value == kind).Key;
+
+    /// <summary>The backend and thread options of a command line.</summary>
+    public static (BlasKind? Kind, int? Threads) Parse(CommandLine args) =>
+        (args.Choice("--backend", Choices), args.Int("--threads", 1, 256));
+
+    /// <summary>A session for <paramref name="graph"/>; an unavailable backend is a one-line error.</summary>
+    public static Session OpenSession(Graph graph, BlasKind? kind, int? threads)
+    {
+        var options = new SessionOptions { Backend = kind, Threads = threads ?? new SessionOptions().Threads };
+        try
+        {
+            return new Session(graph, options);
+        }
+        catch (Exception e) when (e is NotSupportedException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            string which = kind is { } k ? Name(k) : "the default backend";
+            throw new CliException($"BLAS backend {which} is not available: {e.Message}");
+        }
+    }
+
+    /// <summary>A one-line description of a session's backend.</summary>
+    public static string Describe(Session session)
+    {
+        var blas = session.Blas;
+        string threads = blas.Threads == 1 ? "1 thread" : $"{blas.Threads} threads";
+        return $"{Name(blas.Kind)} ({blas.Version}; {threads})";
+    }
+}
