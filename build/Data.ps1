@@ -118,7 +118,9 @@ function Get-PrivateAptOptions([string]$Root) {
         'Types: deb', 'URIs: http://deb.debian.org/debian', 'Suites: bookworm', 'Components: main',
         'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg')
     return @('-o', "Dir::State::Lists=$apt/lists", '-o', "Dir::Etc::sourceparts=$parts",
-        '-o', 'Dir::Etc::sourcelist=/dev/null', '-o', "Dir::Cache=$apt/cache")
+        '-o', 'Dir::Etc::sourcelist=/dev/null', '-o', "Dir::Cache=$apt/cache",
+        '-o', 'Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false', '-o', 'Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled=false',
+        '-o', 'Acquire::IndexTargets::deb::DEP-11-icons-small::DefaultEnabled=false', '-o', 'Acquire::Languages=none')
 }
 
 function Invoke-Native([string]$Command, [string[]]$Arguments) {

@@ -31,8 +31,8 @@ internal sealed class CsvCursor : IDisposable
         if (!ReadRecord()) throw new DataFormatException(source, "empty CSV: no rows.");
         ColumnCount = _parser.Count;
         Line = _parser.RawRow;
-        bool header = hasHeader ?? !Enumerable.Range(0, ColumnCount).Any(c => TryNumber(_parser[c], out _));
-        if (header) Header = _parser.Record!.ToArray();
+        bool header = hasHeader ?? !Enumerable.Range(0, ColumnCount).Any(c => TryNumber(Field(c), out _));
+        if (header) Header = Enumerable.Range(0, ColumnCount).Select(Field).ToArray();
         else _firstIsPending = true;
     }
 
@@ -66,7 +66,7 @@ internal sealed class CsvCursor : IDisposable
     /// <summary>The finite number in <paramref name="column"/> of the current row.</summary>
     public float Number(int column)
     {
-        string cell = _parser[column];
+        string cell = Field(column);
         if (string.IsNullOrWhiteSpace(cell)) throw Cell(column, "missing value (empty cell).");
         if (!TryNumber(cell, out double value)) throw Cell(column, $"'{Clip(cell)}' is not a number.");
         float f = (float)value;
@@ -77,7 +77,7 @@ internal sealed class CsvCursor : IDisposable
     /// <summary>The class label in <paramref name="column"/>: an integer in [0, <paramref name="classLimit"/>).</summary>
     public int Label(int column, int classLimit)
     {
-        string cell = _parser[column];
+        string cell = Field(column);
         if (string.IsNullOrWhiteSpace(cell)) throw Cell(column, "missing label (empty cell).");
         if (!TryNumber(cell, out double value) || value != Math.Floor(value))
             throw Cell(column, $"label '{Clip(cell)}' is not an integer.");
@@ -113,11 +113,16 @@ internal sealed class CsvCursor : IDisposable
         _decoded.Dispose();
     }
 
-    private bool ReadRecord()
+    private bool ReadRecord() => Parse(() => _parser.Read());
+
+    // CsvHelper parses a field lazily: bad quoting surfaces when the field is read.
+    private string Field(int column) => Parse(() => _parser[column]);
+
+    private T Parse<T>(Func<T> step)
     {
         try
         {
-            return _parser.Read();
+            return step();
         }
         catch (CsvHelperException e)
         {

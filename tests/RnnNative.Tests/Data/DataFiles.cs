@@ -103,11 +103,9 @@ public sealed class TempFolder : IDisposable
 }
 
 /// <summary>A read-only stream that cannot seek and returns at most a few bytes per read (exercises the unknown-length path).</summary>
-internal sealed class TrickleStream(byte[] data, int maxChunk = 7) : Stream
+internal sealed class TrickleStream(byte[] data, int maxChunk = 7) : ForwardReadStream
 {
     private int _position;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -116,16 +114,6 @@ internal sealed class TrickleStream(byte[] data, int maxChunk = 7) : Stream
         _position += n;
         return n;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 internal static class RepoPaths
