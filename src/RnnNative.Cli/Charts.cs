@@ -47,6 +47,7 @@ internal static class Charts
                 label.Alignment = Alignment.MiddleCenter;
                 label.LabelFontColor = intensities[t, p] > max / 2 ? Colors.Black : Colors.White;
             }
+        plot.Axes.Margins(0, 0);
         plot.Title("Confusion matrix");
         plot.XLabel("predicted class");
         plot.YLabel("true class");

@@ -61,7 +61,7 @@ internal static class EvalCommand
     private static Table ConfusionTable(int[,] counts)
     {
         int classes = counts.GetLength(0);
-        var table = new Table { Title = new TableTitle("confusion matrix (rows: true class, columns: predicted)") };
+        var table = new Table { Title = new TableTitle("confusion matrix"), Caption = new TableTitle("rows: true class, columns: predicted") };
         table.AddColumn(new TableColumn("true").RightAligned());
         for (int p = 0; p < classes; p++) table.AddColumn(new TableColumn(p.ToString(CultureInfo.InvariantCulture)).RightAligned());
         for (int t = 0; t < classes; t++)

@@ -76,6 +76,8 @@ internal static class CheckpointFormat
         if (version != Checkpoint.FormatVersion)
             throw new CheckpointException(
                 $"'{source}' has checkpoint format version {version}; this build reads version {Checkpoint.FormatVersion}.");
+        if (BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(12)) != 0)
+            throw new CheckpointException($"'{source}' is corrupt: the reserved header field is not 0.");
         long length = BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(16));
         long actual = file.Length - HeaderBytes;
         if (length < 0 || length > actual)
