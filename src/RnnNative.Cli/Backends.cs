@@ -30,8 +30,16 @@ internal static class Backends
         catch (Exception e) when (e is NotSupportedException or DllNotFoundException or EntryPointNotFoundException)
         {
             string which = kind is { } k ? Name(k) : "the default backend";
-            throw new CliException($"BLAS backend {which} is not available: {e.Message}");
+            throw new CliException($"BLAS backend {which} is not available: {OneLine(e.Message)}");
         }
+    }
+
+    /// <summary>A loader's multi-line report (what was tried, then "Fix: ...") as one line: its first line and its fix.</summary>
+    public static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string? fix = lines.Skip(1).FirstOrDefault(l => l.StartsWith("Fix:", StringComparison.Ordinal));
+        return lines.Length == 0 ? message : fix is null ? lines[0] : $"{lines[0]} {fix}";
     }
 
     /// <summary>A one-line description of a session's backend.</summary>

@@ -54,7 +54,7 @@ internal static class InfoCommand
             }
             catch (Exception e) when (e is NotSupportedException or DllNotFoundException or EntryPointNotFoundException)
             {
-                table.AddRow(name, "[red]unavailable[/]", Markup.Escape(e.Message), "", "");
+                table.AddRow(name, "[red]unavailable[/]", Markup.Escape(Backends.OneLine(e.Message)), "", "");
             }
         }
         return table;

@@ -46,7 +46,7 @@ public static class RnnCli
         }
         catch (Exception e) when (UserMessage(e) is { } message)
         {
-            errors.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+            errors.MarkupLine($"[red]error:[/] {Markup.Escape(Backends.OneLine(message))}");
             if (verbose) errors.WriteLine(e.ToString());
             return e is UsageException ? 2 : 1;
         }
