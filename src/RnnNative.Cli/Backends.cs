@@ -1,0 +1,52 @@
+using RnnNative.Blas;
+
+namespace RnnNative.Cli;
+
+/// <summary>The <c>--backend</c> and <c>--threads</c> options and sessions on the chosen GEMM backend.</summary>
+internal static class Backends
+{
+    public static readonly IReadOnlyDictionary<string, BlasKind> Choices = new Dictionary<string, BlasKind>
+    {
+        ["openblas"] = BlasKind.OpenBlas,
+        ["mkl"] = BlasKind.Mkl,
+        ["managed"] = BlasKind.Managed,
+    };
+
+    /// <summary>The option name of a backend kind.</summary>
+    public static string Name(BlasKind kind) => Choices.First(p => p.Value == kind).Key;
+
+    /// <summary>The backend and thread options of a command line.</summary>
+    public static (BlasKind? Kind, int? Threads) Parse(CommandLine args) =>
+        (args.Choice("--backend", Choices), args.Int("--threads", 1, 256));
+
+    /// <summary>A session for <paramref name="graph"/>; an unavailable backend is a one-line error.</summary>
+    public static Session OpenSession(Graph graph, BlasKind? kind, int? threads)
+    {
+        var options = new SessionOptions { Backend = kind, Threads = threads ?? new SessionOptions().Threads };
+        try
+        {
+            return new Session(graph, options);
+        }
+        catch (Exception e) when (e is NotSupportedException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            string which = kind is { } k ? Name(k) : "the default backend";
+            throw new CliException($"BLAS backend {which} is not available: {OneLine(e.Message)}");
+        }
+    }
+
+    /// <summary>A loader's multi-line report (what was tried, then "Fix: ...") as one line: its first line and its fix.</summary>
+    public static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string? fix = lines.Skip(1).FirstOrDefault(l => l.StartsWith("Fix:", StringComparison.Ordinal));
+        return lines.Length == 0 ? message : fix is null ? lines[0] : $"{lines[0]} {fix}";
+    }
+
+    /// <summary>A one-line description of a session's backend.</summary>
+    public static string Describe(Session session)
+    {
+        var blas = session.Blas;
+        string threads = blas.Threads == 1 ? "1 thread" : $"{blas.Threads} threads";
+        return $"{Name(blas.Kind)} ({blas.Version}; {threads})";
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text;
+using RnnNative.Data;
+
+namespace RnnNative.Cli;
+
+/// <summary>
+/// Examples for <c>rnn predict</c> from an IDX images file ([N, T, I] or one [T, I]), a CSV file, or CSV rows on
+/// stdin: each row T*I raw values, optionally followed by a label. Raw values are scaled as in training.
+/// </summary>
+internal static class PredictInput
+{
+    /// <summary>The examples (labels 0 when the input has none) and whether it had labels.</summary>
+    public static (Dataset Data, bool HasLabels) Load(string source, TextReader stdin, int steps, int inputs, int classes, float[] scales)
+    {
+        if (source == "-")
+        {
+            using var text = new MemoryStream(Encoding.UTF8.GetBytes(stdin.ReadToEnd()));
+            return FromCsv(text, "<stdin>", steps, inputs, classes, scales);
+        }
+        if (Directory.Exists(source)) throw new CliException($"'{source}' is a folder; rnn predict takes an IDX images file, a CSV file or - (stdin).");
+        if (!File.Exists(source)) throw new FileNotFoundException($"'{source}' not found.");
+        using var file = File.OpenRead(source);
+        if (LooksLikeIdx(file)) return (FromIdx(source, steps, inputs, classes, scales), false);
+        file.Position = 0;
+        return FromCsv(file, source, steps, inputs, classes, scales);
+    }
+
+    // IDX content starts with two zero bytes, which no CSV text does.
+    private static bool LooksLikeIdx(Stream file)
+    {
+        using var decoded = DataStreams.Decode(file, out _);
+        Span<byte> head = stackalloc byte[2];
+        return DataStreams.ReadUpTo(decoded, head) == 2 && head[0] == 0 && head[1] == 0;
+    }
+
+    private static Dataset FromIdx(string path, int steps, int inputs, int classes, float[] scales)
+    {
+        var array = IdxReader.Read(path);
+        int[] d = array.Dims;
+        bool fits = (array.Rank == 3 && d[1] == steps && d[2] == inputs) || (array.Rank == 2 && d[0] == steps && d[1] == inputs);
+        if (!fits)
+            throw new CliException($"{path} holds an array [{string.Join(", ", d)}]; the model takes [N, {steps}, {inputs}] or one [{steps}, {inputs}].");
+        float[] x = array.ToSingle();
+        for (int k = 0; k < x.Length; k++) x[k] *= scales[k % scales.Length];
+        return new Dataset(x, new int[x.Length / scales.Length], steps, inputs, classes);
+    }
+
+    private static (Dataset, bool) FromCsv(Stream stream, string source, int steps, int inputs, int classes, float[] scales)
+    {
+        int features = steps * inputs;
+        using var cursor = new CsvCursor(stream, source, hasHeader: null, delimiter: ',');
+        bool labelled = cursor.ColumnCount == features + 1;
+        if (!labelled && cursor.ColumnCount != features)
+            throw new DataFormatException(source,
+                $"rows have {cursor.ColumnCount} fields; the model takes {features} values ({steps} x {inputs}), optionally followed by a label.");
+        var x = new List<float>();
+        var y = new List<int>();
+        while (cursor.Next())
+        {
+            for (int c = 0; c < features; c++) x.Add(cursor.Number(c) * scales[c]);
+            y.Add(labelled ? cursor.Label(features, classes) : 0);
+        }
+        if (y.Count == 0) throw new DataFormatException(source, "no data rows.");
+        return (new Dataset(x.ToArray(), y.ToArray(), steps, inputs, classes), labelled);
+    }
+}
