@@ -71,11 +71,11 @@ public abstract class BlasBackend : IDisposable
 
     /// <summary>Creates the backend named by <c>RNNNATIVE_BLAS</c> (managed when unset).</summary>
     /// <exception cref="ArgumentException">The variable names no backend; the message lists the valid names.</exception>
-    public static BlasBackend FromEnvironment(int threads = 1)
-    {
-        string? name = BlasEnvironment.Get(BlasEnvironment.BackendVariable);
-        return Create(name == null ? BlasKind.Managed : ParseKind(name), threads);
-    }
+    public static BlasBackend FromEnvironment(int threads = 1) =>
+        FromEnvironmentValue(BlasEnvironment.Get(BlasEnvironment.BackendVariable), threads);
+
+    internal static BlasBackend FromEnvironmentValue(string? name, int threads) =>
+        Create(name == null ? BlasKind.Managed : ParseKind(name), threads);
 
     /// <summary>Parses "managed", "openblas" or "mkl" (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Any other name; the message lists the valid names.</exception>

@@ -25,8 +25,7 @@ internal static unsafe class ManagedGemmKernel
     public static void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
-        ScaleC(m, n, beta, c, ldc);
-        if (alpha == 0) return;
+        if (alpha == 0) { ScaleC(m, n, beta, c, ldc); return; }
         float[] packedA = Buffer(ref _packedA, MC * KC);
         float[] packedB = Buffer(ref _packedB, KC * RoundUp(Math.Min(n, NC), NR));
         fixed (float* ap = packedA)
@@ -43,7 +42,8 @@ internal static unsafe class ManagedGemmKernel
                     {
                         int mc = Math.Min(MC, m - ic);
                         PackA(transA, a, lda, ic, pc, mc, kc, alpha, ap);
-                        MacroKernel(mc, nc, kc, ap, bp, c + (long)ic * ldc + jc, ldc);
+                        // the first k-block applies beta to C; later ones accumulate (beta = 1)
+                        MacroKernel(mc, nc, kc, ap, bp, pc == 0 ? beta : 1f, c + (long)ic * ldc + jc, ldc);
                     }
                 }
             }
@@ -113,8 +113,8 @@ internal static unsafe class ManagedGemmKernel
         }
     }
 
-    // C block (mc × nc) += packed A block · packed B block, one 6×16 tile at a time.
-    private static void MacroKernel(int mc, int nc, int kc, float* ap, float* bp, float* c, int ldc)
+    // C block (mc × nc) = beta · C + packed A block · packed B block, one 6×16 tile at a time.
+    private static void MacroKernel(int mc, int nc, int kc, float* ap, float* bp, float beta, float* c, int ldc)
     {
         float* tile = stackalloc float[MR * NR];
         for (int jr = 0; jr < nc; jr += NR)
@@ -127,20 +127,23 @@ internal static unsafe class ManagedGemmKernel
                 float* cTile = c + (long)ir * ldc + jr;
                 if (mr == MR && nr == NR)
                 {
-                    MicroKernel(kc, ap + (long)ir * kc, bPanel, cTile, ldc);
+                    MicroKernel(kc, ap + (long)ir * kc, bPanel, beta, cTile, ldc);
                     continue;
                 }
-                new Span<float>(tile, MR * NR).Clear();
-                MicroKernel(kc, ap + (long)ir * kc, bPanel, tile, NR);
+                MicroKernel(kc, ap + (long)ir * kc, bPanel, 0f, tile, NR);
                 for (int i = 0; i < mr; i++)
                     for (int j = 0; j < nr; j++)
-                        cTile[(long)i * ldc + j] += tile[i * NR + j];
+                    {
+                        ref float cij = ref cTile[(long)i * ldc + j];
+                        cij = beta == 0 ? tile[i * NR + j] : ScalarMulAdd(beta, cij, tile[i * NR + j]);
+                    }
             }
         }
     }
 
-    // c(6 × 16) += a-panel(6 × kc) · b-panel(kc × 16); 12 accumulators stay in registers.
-    private static void MicroKernel(int kc, float* a, float* b, float* c, int ldc)
+    // c(6 × 16) = beta · c + a-panel(6 × kc) · b-panel(kc × 16); 12 accumulators stay in registers.
+    // beta == 0 never reads c (NaN/Inf already there do not leak through).
+    private static void MicroKernel(int kc, float* a, float* b, float beta, float* c, int ldc)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -160,20 +163,28 @@ internal static unsafe class ManagedGemmKernel
             x = Broadcast(a + 5);
             c50 = MulAdd(x, b0, c50); c51 = MulAdd(x, b1, c51);
         }
-        AddRow(c, c00, c01); AddRow(c + ldc, c10, c11); AddRow(c + 2L * ldc, c20, c21);
-        AddRow(c + 3L * ldc, c30, c31); AddRow(c + 4L * ldc, c40, c41); AddRow(c + 5L * ldc, c50, c51);
+        StoreRow(c, beta, c00, c01); StoreRow(c + ldc, beta, c10, c11); StoreRow(c + 2L * ldc, beta, c20, c21);
+        StoreRow(c + 3L * ldc, beta, c30, c31); StoreRow(c + 4L * ldc, beta, c40, c41); StoreRow(c + 5L * ldc, beta, c50, c51);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddRow(float* c, Vector256<float> lo, Vector256<float> hi)
+    private static void StoreRow(float* c, float beta, Vector256<float> lo, Vector256<float> hi)
     {
-        Vector256.Store(Vector256.Load(c) + lo, c);
-        Vector256.Store(Vector256.Load(c + 8) + hi, c + 8);
+        if (beta == 0) { }
+        else if (beta == 1) { lo += Vector256.Load(c); hi += Vector256.Load(c + 8); }
+        else { lo = MulAdd(Vector256.Create(beta), Vector256.Load(c), lo); hi = MulAdd(Vector256.Create(beta), Vector256.Load(c + 8), hi); }
+        Vector256.Store(lo, c);
+        Vector256.Store(hi, c + 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Broadcast(float* x) =>
         Avx.IsSupported ? Avx.BroadcastScalarToVector256(x) : Vector256.Create(*x);
+
+    // Same rounding as MulAdd, so edge tiles and full tiles (and so 1 and 2 threads) give identical bits.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ScalarMulAdd(float x, float y, float acc) =>
+        Fma.IsSupported ? MathF.FusedMultiplyAdd(x, y, acc) : x * y + acc;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> MulAdd(Vector256<float> x, Vector256<float> y, Vector256<float> acc) =>

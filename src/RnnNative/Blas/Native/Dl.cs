@@ -35,6 +35,7 @@ internal static unsafe partial class Dl
         dlerror(); // clear a stale error
         nint handle = dlopen(file, RTLD_NOW | (global ? RTLD_GLOBAL : 0));
         error = handle == 0 ? Marshal.PtrToStringUTF8((nint)dlerror()) ?? "unknown dlopen error" : "";
+        if (error.StartsWith(file + ": ", StringComparison.Ordinal)) error = error[(file.Length + 2)..]; // glibc repeats the path
         return handle;
     }
 
