@@ -25,6 +25,14 @@ internal sealed class GemmProblem
         };
     }
 
+    private (double[] C, double[] Magnitude)? _reference;
+
+    /// <summary>The naive double-precision result and per-element magnitudes (computed once per problem).</summary>
+    public (double[] C, double[] Magnitude) Reference
+    {
+        get { lock (A) return _reference ??= NaiveGemm.Run(TransA, TransB, M, N, K, Alpha, A, Lda, B, Ldb, Beta, C0, Ldc); }
+    }
+
     /// <summary>Runs the problem on <paramref name="blas"/> and returns the whole C buffer (padding included).</summary>
     public float[] RunOn(BlasBackend blas)
     {
@@ -36,7 +44,7 @@ internal sealed class GemmProblem
     /// <summary>Asserts every element is within the float error bound of the double reference, and padding is untouched.</summary>
     public void AssertMatchesReference(float[] c, string label)
     {
-        var (expected, magnitude) = NaiveGemm.Run(TransA, TransB, M, N, K, Alpha, A, Lda, B, Ldb, Beta, C0, Ldc);
+        var (expected, magnitude) = Reference;
         for (int i = 0; i < M; i++)
         {
             for (int j = 0; j < N; j++)

@@ -12,6 +12,8 @@ public sealed class GemmReferenceTests
     private static readonly (int M, int N, int K)[] ModelShapes = [(150, 150, 28), (150, 150, 150), (4200, 150, 28), (150, 150, 4200)];
     private static readonly (int M, int N, int K)[] MixedShapes = [(7, 33, 257), (257, 1, 33), (33, 257, 7), (1, 150, 7), (150, 7, 1)];
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(bool TransA, bool TransB, int M, int N, int K), GemmProblem> Problems = new();
+
     public static TheoryData<bool, bool, int, int, int> Cases()
     {
         var data = new TheoryData<bool, bool, int, int, int>();
@@ -35,7 +37,9 @@ public sealed class GemmReferenceTests
     private static void MatchesReference(BlasKind kind, bool transA, bool transB, int m, int n, int k)
     {
         using var blas = BlasBackend.Create(kind);
-        var problem = GemmProblem.Random(transA, transB, m, n, k, seed: m * 31 + n * 7 + k);
+        // one problem (and one naive reference) per case, shared by the three backends
+        var problem = Problems.GetOrAdd((transA, transB, m, n, k), key =>
+            GemmProblem.Random(key.TransA, key.TransB, key.M, key.N, key.K, seed: key.M * 31 + key.N * 7 + key.K));
         problem.AssertMatchesReference(problem.RunOn(blas), $"{kind} {problem}");
     }
 
