@@ -15,6 +15,7 @@ internal sealed unsafe class ManagedBlas : BlasBackend
     private int _threads = 1;
     private GemmWorkerPool? _pool;
     private readonly Action<int> _runPart;
+    private readonly Lock _poolGate = new();
     private GemmJob _job;
 
     public ManagedBlas() => _runPart = RunPart;
@@ -41,7 +42,7 @@ internal sealed unsafe class ManagedBlas : BlasBackend
         {
             var job = new GemmJob(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
             if (_threads == 1 || (long)m * n * k < ParallelThreshold) { job.Run(0, 1); return; }
-            lock (_runPart) // one multi-threaded GEMM at a time per instance: the job lives in a field
+            lock (_poolGate) // one multi-threaded GEMM at a time per instance: the job lives in a field
             {
                 if (_pool == null || _pool.Parts != _threads) { _pool?.Dispose(); _pool = new GemmWorkerPool(_threads - 1); }
                 _job = job;
@@ -58,6 +59,9 @@ internal sealed unsafe class ManagedBlas : BlasBackend
         _pool = null;
         base.Dispose();
     }
+
+    // An undisposed multi-threaded instance still stops its worker threads once it is collected.
+    ~ManagedBlas() => _pool?.Dispose();
 
     /// <summary>One validated GEMM on pinned pointers, split into slabs.</summary>
     private readonly struct GemmJob(bool transA, bool transB, int m, int n, int k, float alpha,

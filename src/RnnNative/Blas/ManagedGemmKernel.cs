@@ -10,7 +10,8 @@ namespace RnnNative.Blas;
 /// FMA) sweeps them. Packing absorbs the transposes and leading dimensions; partial tiles are zero-padded.
 /// </summary>
 /// <remarks>
-/// Loops (jc, pc, ic, jr, ir) over C(m × n) += alpha · A(m × k) · B(k × n):
+/// Loops (jc, pc, ic, jr, ir) over C(m × n) = beta · C + alpha · A(m × k) · B(k × n), beta applied by the first
+/// k-block's micro-kernel stores (no separate pass over C):
 /// a (KC × NC) block of B stays in L3, a (MC × KC) block of A in L2, one (KC × 16) panel of B in L1.
 /// </remarks>
 internal static unsafe class ManagedGemmKernel
