@@ -1,3 +1,5 @@
+using RnnNative.Blas.Native;
+
 namespace RnnNative.Blas;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace RnnNative.Blas;
 /// <remarks>
 /// Row-major: <c>C = alpha · op(A) · op(B) + beta · C</c>, where op(A) is (m × k), op(B) is (k × n), C is (m × n).
 /// A is stored (m × k) with leading dimension lda ≥ k, or, when <c>transA</c>, (k × m) with lda ≥ m; likewise B.
+/// When beta is 0, C is only written (NaNs in it do not propagate).
 /// </remarks>
 public abstract class BlasBackend : IDisposable
 {
@@ -22,6 +25,16 @@ public abstract class BlasBackend : IDisposable
     /// <summary>Threads the backend uses for one GEMM.</summary>
     public abstract int Threads { get; set; }
 
+    /// <summary>The kernel path in use, e.g. OpenBLAS's core name or the MKL kernel library and dispatch branch.</summary>
+    public abstract string Kernel { get; }
+
+    /// <summary>The thread count as the library itself reports it (after a call has applied <see cref="Threads"/>).</summary>
+    public virtual int LibraryThreads => Threads;
+
+    /// <summary>One line: kind, file, version, threads, kernel.</summary>
+    public string Describe() =>
+        $"{Kind}: {LibraryPath} | {Version} | threads {Threads} | {Kernel}";
+
     /// <summary>Checked row-major SGEMM over spans (see remarks on the class).</summary>
     public void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
@@ -35,11 +48,63 @@ public abstract class BlasBackend : IDisposable
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc);
 
     /// <summary>Creates a backend of the given kind.</summary>
-    public static BlasBackend Create(BlasKind kind, int threads = 1) => kind switch
+    /// <exception cref="BlasLibraryNotFoundException">The native library is not found; the message lists every path tried.</exception>
+    public static BlasBackend Create(BlasKind kind, int threads = 1) => Create(kind, new BlasOptions { Threads = threads });
+
+    /// <summary>Creates a backend of the given kind with explicit options.</summary>
+    /// <exception cref="BlasLibraryNotFoundException">The native library is not found; the message lists every path tried.</exception>
+    public static BlasBackend Create(BlasKind kind, BlasOptions options)
     {
-        BlasKind.Managed => new ManagedBlas { Threads = threads },
-        _ => throw new NotSupportedException($"BLAS backend {kind} is not built yet."),
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Threads < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Threads must be at least 1.");
+        IReadOnlyList<string> dirs = NativeSearchPath.Directories(options.NativeDirectory);
+        return kind switch
+        {
+            BlasKind.Managed => new ManagedBlas { Threads = options.Threads },
+            BlasKind.OpenBlas => new OpenBlasBackend(dirs, options.Threads),
+            BlasKind.Mkl => new MklBackend(dirs, options.Threads,
+                options.MklAvx2 ?? BlasEnvironment.IsTrue(BlasEnvironment.MklAvx2Variable)),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown BLAS backend. Valid: {ValidNames}."),
+        };
+    }
+
+    /// <summary>Creates the backend named by <c>RNNNATIVE_BLAS</c> (managed when unset).</summary>
+    /// <exception cref="ArgumentException">The variable names no backend; the message lists the valid names.</exception>
+    public static BlasBackend FromEnvironment(int threads = 1) =>
+        FromEnvironmentValue(BlasEnvironment.Get(BlasEnvironment.BackendVariable), threads);
+
+    internal static BlasBackend FromEnvironmentValue(string? name, int threads) =>
+        Create(name == null ? BlasKind.Managed : ParseKind(name), threads);
+
+    /// <summary>Parses "managed", "openblas" or "mkl" (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">Any other name; the message lists the valid names.</exception>
+    public static BlasKind ParseKind(string name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "managed" => BlasKind.Managed,
+        "openblas" => BlasKind.OpenBlas,
+        "mkl" => BlasKind.Mkl,
+        _ => throw new ArgumentException($"Unknown BLAS backend '{name}'. Valid names: {ValidNames}.", nameof(name)),
     };
+
+    /// <summary>The names <see cref="ParseKind"/> accepts.</summary>
+    public const string ValidNames = "managed, openblas, mkl";
+
+    /// <summary>Whether a backend of this kind can be created here; if not, why (every path tried).</summary>
+    public static bool IsAvailable(BlasKind kind, out string reason)
+    {
+        try
+        {
+            using var backend = Create(kind);
+            reason = "";
+            return true;
+        }
+        catch (DllNotFoundException e)
+        {
+            reason = e.Message;
+            return false;
+        }
+    }
 
     /// <inheritdoc />
     public virtual void Dispose() => GC.SuppressFinalize(this);

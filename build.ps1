@@ -1,0 +1,79 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    RnnNative build tasks. Run with `dotnet tool restore && dotnet pwsh build.ps1 <task>` (no PowerShell install needed).
+.DESCRIPTION
+    deps   Fetch OpenBLAS and Intel MKL from Debian packages into native/lib (idempotent; -Force to refetch).
+    build  Build the solution.
+    test   deps, then run every test; prints "Tests: N passed, N failed, N skipped"; exit code 1 on any failure.
+    pack   deps, then NuGet packages into artifacts/packages (RnnNative, RnnNative.Runtime.OpenBlas,
+           RnnNative.Runtime.Mkl) and a smoke test of them from a throwaway console app.
+    train  deps, then run the main job (the `rnn` CLI; arguments after the task are passed on).
+    bench  deps, then the GEMM benchmarks (BenchmarkDotNet arguments after the task; default: short job).
+    data   Data preparation (build/Data.ps1).
+.EXAMPLE
+    dotnet pwsh build.ps1 test -Configuration Debug
+#>
+[CmdletBinding(PositionalBinding = $false)]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('deps', 'build', 'test', 'pack', 'train', 'bench', 'data', 'help')]
+    [string]$Task = 'help',
+    [ValidateSet('Debug', 'Release')]
+    [string]$Configuration = 'Release',
+    [switch]$Force,
+    [Parameter(ValueFromRemainingArguments = $true)]
+    [string[]]$Rest = @()
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$env:DOTNET_NOLOGO = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$Root = $PSScriptRoot
+. (Join-Path $Root 'build/Common.ps1')
+
+# Tasks that live in build/<Task>.ps1 and define Invoke-<Task>Task -Root -Arguments.
+function Invoke-ScriptTask([string]$Name, [scriptblock]$Fallback) {
+    $script = Join-Path $Root "build/$Name.ps1"
+    if (Test-Path $script) {
+        . $script
+        & "Invoke-${Name}Task" -Root $Root -Arguments $Rest
+    }
+    elseif ($Fallback) { & $Fallback }
+    else { throw "The '$($Name.ToLowerInvariant())' task is defined by build/$Name.ps1, which this checkout does not have yet." }
+}
+
+function Invoke-Deps { . (Join-Path $Root 'build/Deps.ps1'); Invoke-DepsTask -Root $Root -Force:$Force }
+
+try {
+    switch ($Task) {
+        'help' { Get-Help $PSCommandPath -Detailed | Out-Host }
+        'deps' { Invoke-Deps }
+        'build' { Invoke-Exe dotnet (@('build', (Join-Path $Root 'RnnNative.sln'), '-c', $Configuration, '-nologo') + $Rest) }
+        'test' {
+            Invoke-Deps
+            . (Join-Path $Root 'build/Test.ps1')
+            Invoke-TestTask -Root $Root -Configuration $Configuration -Arguments $Rest
+        }
+        'pack' {
+            Invoke-Deps
+            . (Join-Path $Root 'build/Pack.ps1')
+            Invoke-PackTask -Root $Root -Configuration $Configuration
+        }
+        'train' {
+            Invoke-Deps
+            Invoke-ScriptTask 'Train' {
+                Invoke-Exe dotnet (@('run', '-c', $Configuration, '--project', (Join-Path $Root 'src/RnnNative.Cli'), '--') + $Rest)
+            }
+        }
+        'bench' { Invoke-Deps; Invoke-ScriptTask 'Bench' }
+        'data' { Invoke-ScriptTask 'Data' }
+    }
+    exit 0
+}
+catch {
+    Write-Host "build.ps1 $Task failed: $($_.Exception.Message)" -ForegroundColor Red
+    if ($env:CI -eq 'true') { Write-Host $_.ScriptStackTrace -ForegroundColor DarkGray }
+    exit 1
+}

@@ -1,0 +1,91 @@
+# build.ps1 deps: OpenBLAS and Intel MKL from Debian packages into native/lib (git-ignored), without touching
+# the system's apt configuration: a private sources file, lists and cache under native/.apt/.
+
+$script:DebianPackages = @(
+    'libopenblas0-pthread', 'libgfortran5', 'libquadmath0', 'libgomp1',
+    'libmkl-rt', 'libmkl-core', 'libmkl-intel-lp64', 'libmkl-gnu-thread',
+    'libmkl-def', 'libmkl-vml-def', 'libmkl-avx2', 'libmkl-vml-avx2')
+
+# file in native/lib  <-  path inside the extracted packages (symlinks are dereferenced when copied)
+$script:NativeFiles = [ordered]@{
+    'libopenblas.so.0'     = 'usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0'
+    'libgfortran.so.5'     = 'usr/lib/x86_64-linux-gnu/libgfortran.so.5'
+    'libquadmath.so.0'     = 'usr/lib/x86_64-linux-gnu/libquadmath.so.0'
+    'libgomp.so.1'         = 'usr/lib/x86_64-linux-gnu/libgomp.so.1'
+    'libmkl_rt.so'         = 'usr/lib/x86_64-linux-gnu/libmkl_rt.so'
+    'libmkl_core.so'       = 'usr/lib/x86_64-linux-gnu/libmkl_core.so'
+    'libmkl_intel_lp64.so' = 'usr/lib/x86_64-linux-gnu/libmkl_intel_lp64.so'
+    'libmkl_gnu_thread.so' = 'usr/lib/x86_64-linux-gnu/libmkl_gnu_thread.so'
+    'libmkl_def.so'        = 'usr/lib/x86_64-linux-gnu/libmkl_def.so'
+    'libmkl_vml_def.so'    = 'usr/lib/x86_64-linux-gnu/libmkl_vml_def.so'
+    'libmkl_avx2.so'       = 'usr/lib/x86_64-linux-gnu/libmkl_avx2.so'
+    'libmkl_vml_avx2.so'   = 'usr/lib/x86_64-linux-gnu/libmkl_vml_avx2.so'
+}
+
+function Invoke-DepsTask {
+    param([Parameter(Mandatory)][string]$Root, [switch]$Force)
+    $lib = Join-Path $Root 'native/lib'
+    $stampFile = Join-Path $lib '.deps-stamp'
+    $complete = -not ($script:NativeFiles.Keys | Where-Object { -not (Test-Path (Join-Path $lib $_)) })
+    if (-not $Force -and $complete -and (Test-Path $stampFile)) {
+        Write-Step "deps: native/lib is up to date ($((Get-Content $stampFile | Select-Object -First 1)))"
+        Build-MklCpuShim -Root $Root -Lib $lib
+        return
+    }
+    foreach ($tool in 'apt-get', 'dpkg-deb') {
+        if (-not (Test-Command $tool)) { throw "deps needs '$tool' (Debian/Ubuntu); it is not on PATH." }
+    }
+    $debs = Get-DebianPackages -AptDir (Join-Path $Root 'native/.apt')
+    $extracted = Join-Path $Root 'native/.apt/root'
+    if (Test-Path $extracted) { Remove-Item -Recurse -Force $extracted }
+    foreach ($deb in $debs) { Invoke-Exe dpkg-deb @('-x', $deb.FullName, $extracted) }
+    New-Item -ItemType Directory -Force $lib | Out-Null
+    foreach ($entry in $script:NativeFiles.GetEnumerator()) {
+        $source = Join-Path $extracted $entry.Value
+        if (-not (Test-Path $source)) { throw "deps: $($entry.Value) is not in the downloaded packages." }
+        $real = [IO.File]::ResolveLinkTarget($source, $true)?.FullName ?? $source # soname links -> real file
+        Copy-Item -Force $real (Join-Path $lib $entry.Key)
+    }
+    Build-MklCpuShim -Root $Root -Lib $lib
+    $versions = $debs | ForEach-Object { $_.Name -replace '_amd64\.deb$', '' -replace '_', '=' }
+    Set-Content $stampFile ((@("$($debs.Count) Debian packages") + $versions) -join "`n")
+    Write-Step "deps: $(@(Get-ChildItem $lib -Filter '*.so*').Count) libraries in $lib"
+}
+
+# Downloads the packages with a private apt configuration; returns the .deb files.
+function Get-DebianPackages([string]$AptDir) {
+    $sources = Join-Path $AptDir 'sources'
+    $debDir = Join-Path $AptDir 'debs'
+    foreach ($d in $sources, (Join-Path $AptDir 'lists/partial'), (Join-Path $AptDir 'cache/archives/partial'), $debDir) {
+        New-Item -ItemType Directory -Force $d | Out-Null
+    }
+    Set-Content (Join-Path $sources 'rnnnative.sources') @(
+        'Types: deb', 'URIs: http://deb.debian.org/debian', 'Suites: bookworm',
+        'Components: main non-free', 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg')
+    $options = @(
+        '-o', 'Dir::Etc::sourcelist=/dev/null', '-o', "Dir::Etc::sourceparts=$sources",
+        '-o', "Dir::State::Lists=$(Join-Path $AptDir 'lists')", '-o', "Dir::Cache=$(Join-Path $AptDir 'cache')",
+        '-q')
+    if ((& id -u) -eq '0') { $options += @('-o', 'APT::Sandbox::User=root') } # else apt warns about _apt
+    Invoke-Exe apt-get ($options + 'update')
+    Get-ChildItem $debDir -Filter *.deb | Remove-Item
+    Invoke-Exe apt-get ($options + 'download' + $script:DebianPackages) -WorkingDirectory $debDir
+    $debs = @(Get-ChildItem $debDir -Filter *.deb)
+    if ($debs.Count -ne $script:DebianPackages.Count) {
+        throw "deps: expected $($script:DebianPackages.Count) packages, apt-get downloaded $($debs.Count)."
+    }
+    return $debs
+}
+
+# The opt-in MKL AVX2 shim (see native/mkl-cpu-shim). Without gcc only the shim is missing, so only
+# RNNNATIVE_MKL_AVX2=1 (and `pack`) fail, with a message naming the file.
+function Build-MklCpuShim([string]$Root, [string]$Lib) {
+    $source = Join-Path $Root 'native/mkl-cpu-shim/mkl_cpu_shim.c'
+    $target = Join-Path $Lib 'libmkl_cpu_shim.so'
+    if ((Test-Path $target) -and (Get-Item $target).LastWriteTimeUtc -ge (Get-Item $source).LastWriteTimeUtc) { return }
+    if (-not (Test-Command 'gcc')) {
+        Write-Warning "gcc not found: skipping $target (only needed for RNNNATIVE_MKL_AVX2=1; apt-get install gcc)."
+        return
+    }
+    Invoke-Exe gcc @('-shared', '-fPIC', '-O2', '-o', $target, $source)
+}
