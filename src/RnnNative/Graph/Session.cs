@@ -82,7 +82,12 @@ public sealed partial class Session : IDisposable
         if (_ownsBlas) Blas.Dispose();
     }
 
-    private static BlasBackend DefaultBackend(int threads) => BlasBackend.Create(BlasKind.Managed, threads);
+    // RNNNATIVE_BLAS when set; otherwise OpenBLAS where it loads, else the managed GEMM.
+    private static BlasBackend DefaultBackend(int threads)
+    {
+        if (Environment.GetEnvironmentVariable("RNNNATIVE_BLAS") is { Length: > 0 }) return BlasBackend.FromEnvironment(threads);
+        return BlasBackend.IsAvailable(BlasKind.OpenBlas, out _) ? BlasBackend.Create(BlasKind.OpenBlas, threads) : BlasBackend.Create(BlasKind.Managed, threads);
+    }
 
     private void Execute(Node[] order, FeedDict? feeds)
     {

@@ -34,7 +34,7 @@ public class WrapperTests
             for (int t = 0; t < Steps; t++)
             {
                 float expected = parts[t]!.ToArray2D()[b, 0];
-                Assert.Equal(expected, d[b, t, 0], 5);
+                Assert.Equal((double)expected, d[b, t, 0], 1e-5);
                 if (t >= LengthValues[b]) Assert.Equal(0f, d[b, t, 0]);
             }
         var loss = Ops.ReduceSum(Ops.Square(dynamic.Outputs));
@@ -69,8 +69,8 @@ public class WrapperTests
         var manual = s.Run(twoSteps.Outputs, check);
         for (int j = 0; j < 3; j++)
         {
-            Assert.Equal(manual[1]!.ToArray2D()[0, j], bw[2, 0, j], 5);   // original step 0 is read last
-            Assert.Equal(manual[0]!.ToArray2D()[0, j], bw[2, 1, j], 5);
+            Assert.Equal((double)manual[1]!.ToArray2D()[0, j], bw[2, 0, j], 1e-5);   // original step 0 is read last
+            Assert.Equal((double)manual[0]!.ToArray2D()[0, j], bw[2, 1, j], 1e-5);
             Assert.Equal(0f, bw[2, 2, j]);
             Assert.Equal(0f, bw[1, 0, j]);
         }
@@ -104,7 +104,7 @@ public class DropoutWrapperTests
         for (int i = 0; i < train.Length; i++)
         {
             if (train[i] == 0f && reference[i] != 0f) zeros++;
-            else Assert.Equal(reference[i] * 2f, train[i], 5);
+            else Assert.Equal((double)reference[i] * 2f, train[i], 1e-5);
         }
         Assert.InRange(zeros, train.Length / 4, train.Length * 3 / 4);
     }
