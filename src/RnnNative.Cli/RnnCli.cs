@@ -21,6 +21,7 @@ public static class RnnCli
           eval      accuracy and confusion matrix of a saved model on a data set
           predict   class and probabilities for each example of a file or of CSV rows on stdin
           info      BLAS backends, native library, threads, CPU features, .NET version
+          bench     training throughput per backend and thread count against the machine's GEMM limit
         """;
 
     /// <summary>Runs one command with all output (and errors) written to <paramref name="output"/>.</summary>
@@ -73,6 +74,7 @@ public static class RnnCli
             "eval" => EvalCommand.Run(options, console),
             "predict" => PredictCommand.Run(options, console, input),
             "info" => InfoCommand.Run(options, console),
+            "bench" => BenchCommand.Run(options, console),
             _ => throw new UsageException($"unknown command '{args[0]}' (commands: train, eval, predict, info)."),
         };
     }

@@ -36,6 +36,9 @@ public sealed partial class Session : IDisposable
 
     internal FeedDict? Feeds { get; private set; }
 
+    /// <summary>Sees every node run (profiling); null in normal runs.</summary>
+    internal INodeObserver? Observer { get; set; }
+
     /// <summary>Runs <paramref name="fetch"/>; returns its value, or null for operations without output (training ops, initialisers).</summary>
     public Tensor? Run(Node fetch, FeedDict? feeds = null)
     {
@@ -99,7 +102,13 @@ public sealed partial class Session : IDisposable
             {
                 node.InferDims(this, _slots[node.Id].Dims);
                 node.Bind(this);
-                node.Forward(this);
+                if (Observer is { } observer)
+                {
+                    observer.Before(node);
+                    node.Forward(this);
+                    observer.After(node);
+                }
+                else node.Forward(this);
             }
         }
         finally
