@@ -13,7 +13,8 @@ namespace RnnNative;
 public sealed partial class Session : IDisposable
 {
     private Slot[] _slots = [];
-    private readonly List<(Node[] Fetches, Node[] Order)> _plans = [];
+    private readonly List<Plan> _plans = [];
+    private bool[]? _consumed;   // of the running plan
     private readonly bool _ownsBlas;
 
     /// <summary>Creates a session for <paramref name="graph"/>.</summary>
@@ -24,6 +25,7 @@ public sealed partial class Session : IDisposable
         _ownsBlas = options.Blas is null;
         Blas = options.Blas ?? (options.Backend is { } kind ? BlasBackend.Create(kind, options.Threads) : DefaultBackend(options.Threads));
         Parameters = new ParameterSlab(graph.GlobalVariables);
+        _rnnThreading = ResolveThreading(options.RnnThreading, Blas);
     }
 
     /// <summary>The graph this session runs.</summary>
@@ -82,6 +84,7 @@ public sealed partial class Session : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _rnnSplit?.Dispose();
         if (_ownsBlas) Blas.Dispose();
     }
 
@@ -92,13 +95,14 @@ public sealed partial class Session : IDisposable
         return BlasBackend.IsAvailable(BlasKind.OpenBlas, out _) ? BlasBackend.Create(BlasKind.OpenBlas, threads) : BlasBackend.Create(BlasKind.Managed, threads);
     }
 
-    private void Execute(Node[] order, FeedDict? feeds)
+    private void Execute(Plan plan, FeedDict? feeds)
     {
         if (_slots.Length < Graph.Nodes.Count) GrowSlots();
         Feeds = feeds;
+        _consumed = plan.Consumed;
         try
         {
-            foreach (var node in order)
+            foreach (var node in plan.Order)
             {
                 node.InferDims(this, _slots[node.Id].Dims);
                 node.Bind(this);
@@ -114,6 +118,7 @@ public sealed partial class Session : IDisposable
         finally
         {
             Feeds = null;
+            _consumed = null;
         }
     }
 

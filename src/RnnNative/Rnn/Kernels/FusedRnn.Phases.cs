@@ -11,6 +11,16 @@ public static partial class FusedRnn
         in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
         Span<float> outputs, Span<float> finalH, Span<float> finalC)
     {
+        PrepareForward(blas, ws, x, timeMajor, weights, lengths, h0, c0, outputs, finalH, finalC);
+        if (ws.PackedRows > 0)
+            RnnGemms.InputProjection(blas, ws, weights, 0, ws.PackedRows);
+    }
+
+    /// <summary><see cref="BeginForward"/> without the input projection GEMM.</summary>
+    internal static void PrepareForward(BlasBackend blas, RnnWorkspace ws, ReadOnlySpan<float> x, bool timeMajor,
+        in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
+        Span<float> outputs, Span<float> finalH, Span<float> finalC)
+    {
         ArgumentNullException.ThrowIfNull(blas);
         ArgumentNullException.ThrowIfNull(ws);
         var cell = ws.Cell;
@@ -30,8 +40,6 @@ public static partial class FusedRnn
         PackedSequences.LoadInitialState(ws, ws.HPrev, h0, finalH);
         if (cell.HasCellState)
             PackedSequences.LoadInitialState(ws, ws.CPrev, c0, finalC);
-        if (ws.PackedRows > 0)
-            RnnGemms.InputProjection(blas, ws, weights);
     }
 
     /// <summary>The forward time loop for sorted slots [slot0, slot1): steps 0 .. until no slot of the range runs.</summary>
@@ -87,20 +95,26 @@ public static partial class FusedRnn
     internal static void EndBackward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, Span<float> dX,
         in RnnWeightGradients gradients, Span<float> dH0, Span<float> dC0)
     {
-        PackedSequences.StoreInitialGradient(ws, ws.DH, dH0);
-        if (ws.Cell.HasCellState)
-            PackedSequences.StoreInitialGradient(ws, ws.DC, dC0);
+        StoreInitialGradients(ws, dH0, dC0);
         if (ws.PackedRows == 0)
         {
             dX.Clear();
             return;
         }
-        RnnGemms.WeightGradients(blas, ws, gradients);
+        RnnGemms.WeightGradients(blas, ws, gradients, 0, 1);
         if (!dX.IsEmpty)
         {
-            RnnGemms.InputGradient(blas, ws, weights);
+            RnnGemms.InputGradient(blas, ws, weights, 0, ws.PackedRows);
             PackedSequences.ScatterInputGradient(ws, dX);
         }
+    }
+
+    /// <summary>dH0 and dC0 (when wanted) from the state gradients left by the time loop.</summary>
+    internal static void StoreInitialGradients(RnnWorkspace ws, Span<float> dH0, Span<float> dC0)
+    {
+        PackedSequences.StoreInitialGradient(ws, ws.DH, dH0);
+        if (ws.Cell.HasCellState)
+            PackedSequences.StoreInitialGradient(ws, ws.DC, dC0);
     }
 
     /// <summary>Step t of the forward pass for sorted rows [r0, r1) (r1 ≤ B_t).</summary>

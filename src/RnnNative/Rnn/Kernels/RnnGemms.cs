@@ -36,38 +36,53 @@ internal static class RnnGemms
             dIn.AsSpan(r0 * h), h);
     }
 
-    /// <summary>Pre[:, cols_g] = X · Wx_g for all steps at once — (N, I)·(I, w_g).</summary>
-    public static void InputProjection(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights)
+    /// <summary>Pre[r0..r1, cols_g] = X[r0..r1] · Wx_g for all steps at once — (rows, I)·(I, w_g).</summary>
+    public static void InputProjection(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int r0, int r1)
     {
         var cell = ws.Cell;
+        if (r1 <= r0) return;
         for (int g = 0; g < cell.GroupCount; g++)
-            blas.Sgemm(false, false, ws.PackedRows, cell.GroupWidth(g), cell.Inputs, 1f,
-                ws.X, cell.Inputs, weights.InputWeights(cell, g), cell.GroupWidth(g), 0f,
-                ws.Pre.AsSpan(cell.GroupColumn(g)), cell.PreWidth);
+            blas.Sgemm(false, false, r1 - r0, cell.GroupWidth(g), cell.Inputs, 1f,
+                ws.X.AsSpan(r0 * cell.Inputs), cell.Inputs, weights.InputWeights(cell, g), cell.GroupWidth(g), 0f,
+                ws.Pre.AsSpan(r0 * cell.PreWidth + cell.GroupColumn(g)), cell.PreWidth);
     }
 
-    /// <summary>dWx_g += Xᵀ · dPre_g — (I, N)·(N, w_g); dWh_g += inᵀ · dPre_g — (H, N)·(N, w_g).</summary>
-    public static void WeightGradients(BlasBackend blas, RnnWorkspace ws, in RnnWeightGradients gradients)
+    /// <summary>
+    /// Columns [c0, c1) of each group, c = the share <paramref name="part"/> of <paramref name="parts"/>:
+    /// dWx_g += Xᵀ · dPre_g — (I, N)·(N, c); dWh_g += inᵀ · dPre_g — (H, N)·(N, c).
+    /// </summary>
+    public static void WeightGradients(BlasBackend blas, RnnWorkspace ws, in RnnWeightGradients gradients, int part, int parts)
     {
         var cell = ws.Cell;
         for (int g = 0; g < cell.GroupCount; g++)
         {
             int width = cell.GroupWidth(g);
-            var dPre = ws.DPre.AsSpan(cell.GroupColumn(g));
-            blas.Sgemm(true, false, cell.Inputs, width, ws.PackedRows, 1f, ws.X, cell.Inputs, dPre, cell.PreWidth,
-                1f, gradients.InputWeights(cell, g), width);
-            blas.Sgemm(true, false, cell.Units, width, ws.PackedRows, 1f, RecurrentInput(ws, g), cell.Units,
-                dPre, cell.PreWidth, 1f, gradients.RecurrentWeights(cell, g), width);
+            var (c0, c1) = ColumnShare(width, part, parts);
+            if (c1 <= c0) continue;
+            var dPre = ws.DPre.AsSpan(cell.GroupColumn(g) + c0);
+            blas.Sgemm(true, false, cell.Inputs, c1 - c0, ws.PackedRows, 1f, ws.X, cell.Inputs, dPre, cell.PreWidth,
+                1f, gradients.InputWeights(cell, g)[c0..], width);
+            blas.Sgemm(true, false, cell.Units, c1 - c0, ws.PackedRows, 1f, RecurrentInput(ws, g), cell.Units,
+                dPre, cell.PreWidth, 1f, gradients.RecurrentWeights(cell, g)[c0..], width);
         }
     }
 
-    /// <summary>DX = Σ_g dPre_g · Wx_gᵀ — (N, w_g)·(w_g, I), packed rows.</summary>
-    public static void InputGradient(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights)
+    /// <summary>DX[r0..r1] = Σ_g dPre_g[r0..r1] · Wx_gᵀ — (rows, w_g)·(w_g, I), packed rows.</summary>
+    public static void InputGradient(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int r0, int r1)
     {
         var cell = ws.Cell;
+        if (r1 <= r0) return;
         for (int g = 0; g < cell.GroupCount; g++)
-            blas.Sgemm(false, true, ws.PackedRows, cell.Inputs, cell.GroupWidth(g), 1f,
-                ws.DPre.AsSpan(cell.GroupColumn(g)), cell.PreWidth, weights.InputWeights(cell, g), cell.GroupWidth(g),
-                g == 0 ? 0f : 1f, ws.DX, cell.Inputs);
+            blas.Sgemm(false, true, r1 - r0, cell.Inputs, cell.GroupWidth(g), 1f,
+                ws.DPre.AsSpan(r0 * cell.PreWidth + cell.GroupColumn(g)), cell.PreWidth,
+                weights.InputWeights(cell, g), cell.GroupWidth(g),
+                g == 0 ? 0f : 1f, ws.DX.AsSpan(r0 * cell.Inputs), cell.Inputs);
     }
+
+    /// <summary>Columns [c0, c1) of <paramref name="width"/> for part p of P: even shares, cut at multiples of 8 floats.</summary>
+    public static (int Start, int End) ColumnShare(int width, int part, int parts) =>
+        (Cut(width, part, parts), Cut(width, part + 1, parts));
+
+    private static int Cut(int width, int part, int parts) =>
+        part >= parts ? width : Math.Min(width, (int)((long)width * part / parts + 4) / 8 * 8);
 }

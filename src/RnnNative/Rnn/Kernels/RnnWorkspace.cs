@@ -52,7 +52,6 @@ public sealed class RnnWorkspace
         DC = cell.Kind == RnnCellKind.Lstm ? new float[batch * h] : [];
         DRH = cell.Kind == RnnCellKind.Gru ? new float[batch * h] : [];
         ZeroRow = new float[h];
-        DiscardRow = new float[h];
     }
 
     /// <summary>The cell this workspace is shaped for.</summary>
@@ -64,7 +63,7 @@ public sealed class RnnWorkspace
 
     /// <summary>Bytes of scratch memory held.</summary>
     public long Bytes => 4L * (X.Length + DX.Length + Pre.Length + DPre.Length + HPrev.Length + CPrev.Length
-        + TanhC.Length + RH.Length + DH.Length + DC.Length + DRH.Length + 2 * ZeroRow.Length)
+        + TanhC.Length + RH.Length + DH.Length + DC.Length + DRH.Length + ZeroRow.Length)
         + 4L * (Order.Length + SortedLengths.Length + Active.Length + RowOffset.Length + lengthSlots.Length);
 
     // ---- the plan of the current call (see Plan) ----
@@ -81,7 +80,6 @@ public sealed class RnnWorkspace
     // ---- buffers (shapes in the class remarks) ----
     internal readonly float[] X, DX, Pre, DPre, HPrev, CPrev, TanhC, RH, DH, DC, DRH;
     internal readonly float[] ZeroRow;      // (H) zeros: stands in for an absent initial state or output gradient
-    internal readonly float[] DiscardRow;   // (H) written and never read: stands in for absent outputs
 
     /// <summary>Sorts the batch by length (stable, descending) and lays out the packed rows. Lengths must be valid.</summary>
     internal void Plan(ReadOnlySpan<int> lengths, bool timeMajor)
@@ -138,9 +136,12 @@ public sealed class RnnWorkspace
     /// <summary>Row b of a (B, H) buffer of sorted slots: DH, DC or DRH.</summary>
     internal Span<float> BatchRow(float[] buffer, int slot) => buffer.AsSpan(slot * Cell.Units, Cell.Units);
 
-    /// <summary>The caller's output row of slot b at step t; a scratch row when no outputs are wanted.</summary>
-    internal Span<float> OutputRow(Span<float> outputs, int t, int slot) =>
-        outputs.IsEmpty ? DiscardRow : outputs.Slice(SequenceOffset(Order[slot], t, Cell.Units), Cell.Units);
+    /// <summary>
+    /// The caller's output row of slot b at step t; when no outputs are wanted, <paramref name="stateRow"/> (the
+    /// row the same h goes to anyway: written twice, no shared scratch that threads running slices would contend on).
+    /// </summary>
+    internal Span<float> OutputRow(Span<float> outputs, int t, int slot, Span<float> stateRow) =>
+        outputs.IsEmpty ? stateRow : outputs.Slice(SequenceOffset(Order[slot], t, Cell.Units), Cell.Units);
 
     /// <summary>The caller's output-gradient row of slot b at step t; zeros when no output gradient was given.</summary>
     internal ReadOnlySpan<float> GradientRow(ReadOnlySpan<float> dOutputs, int t, int slot) =>
