@@ -108,16 +108,20 @@ public static class TrainingBenchmark
     private static (double[] Seconds, long AllocatedPerStep) TimeSteps(Session session, Node train, FeedDict feeds, int steps)
     {
         var seconds = new double[steps];
-        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        long allocatedBefore = AllocatedBytes(session);
         for (int i = 0; i < steps; i++)
         {
             long start = Stopwatch.GetTimestamp();
             session.Run(train, feeds);
             seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        long allocated = AllocatedBytes(session) - allocatedBefore;
         return (seconds, allocated / steps);
     }
+
+    /// <summary>Managed bytes allocated so far by this thread and the session's helper threads.</summary>
+    internal static long AllocatedBytes(Session session) =>
+        GC.GetAllocatedBytesForCurrentThread() + session.HelperAllocatedBytes;
 
     private static StepBreakdown Profile(Session session, GemmCounters counters, Node train, FeedDict feeds, int steps)
     {

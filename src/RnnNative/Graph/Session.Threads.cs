@@ -29,6 +29,9 @@ public sealed partial class Session
     /// <summary>Threads the fused RNN nodes cut the batch across (1: not cut).</summary>
     internal int RnnThreads => RnnSplit?.Parts ?? 1;
 
+    /// <summary>Managed bytes the RNN helper threads have allocated so far (for allocation checks).</summary>
+    internal long HelperAllocatedBytes => _rnnSplit?.HelperAllocatedBytes ?? 0;
+
     /// <summary>Stopwatch ticks the graph's thread has spent waiting for the RNN helper threads so far.</summary>
     internal long HelperWaitTicks => _rnnSplit?.WaitTicks ?? 0;
 

@@ -37,6 +37,9 @@ internal sealed class BatchSplit : IDisposable
     /// <summary>Ticks the caller has waited for the other parts, in all.</summary>
     public long WaitTicks => _helpers.WaitTicks;
 
+    /// <summary>Managed bytes the helper threads have allocated, in all.</summary>
+    public long HelperAllocatedBytes => _helpers.HelperAllocatedBytes;
+
     /// <summary>The job of the current call (one call at a time).</summary>
     internal SplitCall Call { get; }
 

@@ -49,6 +49,17 @@ internal sealed class HelperThreads : IDisposable
     /// <summary>Stopwatch ticks the caller has spent waiting for helpers to finish their parts, in all.</summary>
     public long WaitTicks => Volatile.Read(ref _waitTicks);
 
+    /// <summary>Managed bytes the helper threads have allocated, in all, as of their last finished part.</summary>
+    public long HelperAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            foreach (var helper in _helpers) sum += Volatile.Read(ref helper.AllocatedBytes);
+            return sum;
+        }
+    }
+
     /// <summary>Runs <c>job.Run(p)</c> for every part p (0 on this thread) and returns when all are done.</summary>
     /// <remarks>Rethrows the first failure (this thread's, else a helper's) after every part has finished.</remarks>
     public void Run(IPartJob job)
@@ -93,7 +104,11 @@ internal sealed class HelperThreads : IDisposable
             if (_disposed) return;
             try { _job!.Run(part); }
             catch (Exception e) { helper.Failure = e; }
-            finally { helper.MarkDone(seen); }
+            finally
+            {
+                Volatile.Write(ref helper.AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+                helper.MarkDone(seen);
+            }
         }
     }
 
@@ -114,6 +129,7 @@ internal sealed class HelperThreads : IDisposable
 
         public Thread? Thread;
         public Exception? Failure;
+        public long AllocatedBytes;
 
         public bool IsDone => Volatile.Read(ref _done) == Volatile.Read(ref _posted);
 
