@@ -9,9 +9,10 @@ namespace RnnNative.Tests.Benchmarking;
 /// thread, and against the naive double-precision reference.
 /// </summary>
 /// <remarks>
-/// With the managed GEMM, cutting a GEMM by rows or columns leaves every element's sum in the same order, so
-/// everything is bit-identical except the bias gradients: each part sums its own rows, and the partial sums
-/// are added at the end — a different order, so they may differ by rounding (checked to 1e-6 relative).
+/// With the managed GEMM, cutting a GEMM by rows leaves every element's sum in the same order, so the forward
+/// results, dX, dH0 and dC0 are bit-identical. The weight gradients are sums over all packed rows, which each
+/// part sums over its own rows before the partial sums are added: a different order, so they may differ by
+/// rounding (checked to 1e-6 of each gradient's largest element; float rounding of ~10² terms is ~1e-7).
 /// </remarks>
 public class BatchSplitTests
 {
@@ -39,7 +40,7 @@ public class BatchSplitTests
         var threaded = RunSplit(p, split);
 
         foreach (var ((name, expected), (_, actual)) in serial.All().Zip(threaded.All()))
-            if (name is "dBias" or "dCandidateBias")
+            if (name.StartsWith("dKernel") || name.StartsWith("dBias") || name.StartsWith("dCandidate"))
                 Assert.True(GradientCloseness(expected, actual) <= 1e-6, $"{name} differs by more than rounding.");
             else
                 Assert.True(expected.AsSpan().SequenceEqual(actual), $"{name} differs between 1 and {parts} threads.");

@@ -10,11 +10,11 @@ namespace RnnNative.Tests.Benchmarking;
 /// thread, and a steady-state step allocates nothing on either.
 /// </summary>
 /// <remarks>
-/// Tolerance, decided: with the managed GEMM every product is bit-identical (cutting a GEMM by rows or columns
-/// does not change the order of any element's sum), so the only difference is the order of the bias-gradient
-/// sums (each half sums its rows, then the halves are added): the first step's gradients agree to 1e-6 of each
-/// variable's largest, every gradient that is not a bias (nor downstream of one) exactly. Native BLAS may pick
-/// different kernels for the smaller products of a half, so there the bound is the benchmark's 2e-4.
+/// Tolerance, decided: with the managed GEMM, cutting a product by rows does not change the order of any
+/// element's sum, so the forward pass (the loss) and the dense layer's gradients are bit-identical. The RNN's
+/// weight gradients are sums over all B·T rows, which each half sums over its own rows before the two partial
+/// sums are added: a different order, so they agree to rounding — 1e-6 of each variable's largest gradient.
+/// Native BLAS may pick different kernels for a half's smaller products, so there the bound is the benchmark's.
 /// </remarks>
 [Collection(BlasCollection.Name)]
 public class TwoThreadTrainingTests
@@ -55,7 +55,7 @@ public class TwoThreadTrainingTests
         {
             var a = one.Parameters.GradientOf(variable);
             var b = two.Parameters.GradientOf(variable);
-            if (variable.Name.EndsWith("bias", StringComparison.Ordinal))
+            if (variable.Name.StartsWith("rnn/", StringComparison.Ordinal))
                 Assert.True(GradientCheck.RelativeError(b, a) <= 1e-6, $"{variable.Name}: {GradientCheck.RelativeError(b, a):G3}");
             else
                 Assert.True(a.SequenceEqual(b), $"{variable.Name} differs between 1 and 2 threads.");

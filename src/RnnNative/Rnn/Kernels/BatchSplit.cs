@@ -9,8 +9,9 @@ namespace RnnNative.Kernels;
 /// </summary>
 /// <remarks>
 /// Slices are independent through the whole time loop (each row of every buffer belongs to one slot), so the
-/// only shared results are the bias gradients: part 0 adds into the caller's, every other part into a scratch
-/// of its own that part 0 adds in afterwards (so the sum's order differs from a single thread's, by rounding).
+/// only shared results are the weight gradients: the bias sums of the time loop and the weight-gradient GEMMs,
+/// cut along their k (the packed rows). Part 0 adds into the caller's gradients, every other part into a
+/// scratch of its own that is added in at the end (so the sums' order differs from one thread's, by rounding).
 /// Slices are cut to equal Σ lengths, so each part has the same number of packed rows to within one example.
 /// </remarks>
 internal sealed class BatchSplit : IDisposable
@@ -46,8 +47,8 @@ internal sealed class BatchSplit : IDisposable
     /// <summary>Sorted slots [SlotBounds[p], SlotBounds[p+1]) are part p's slice; set by <see cref="CutSlices"/>.</summary>
     internal int[] SlotBounds { get; }
 
-    /// <summary>Bias-gradient scratch of parts 1..P−1 (grow-only): part p uses row p−1 of width w0 + H_candidate.</summary>
-    internal float[] BiasScratch { get; private set; } = [];
+    /// <summary>Gradient scratch of parts 1..P−1 (grow-only): part p uses row p−1 (see <see cref="SplitCall"/>).</summary>
+    internal float[] GradientScratch { get; private set; } = [];
 
     /// <summary>Runs <paramref name="stage"/> of the current call on every part.</summary>
     public void Run(SplitStage stage)
@@ -77,11 +78,11 @@ internal sealed class BatchSplit : IDisposable
     internal (int Start, int End) RowShare(int rows, int part) =>
         ((int)((long)rows * part / Parts), (int)((long)rows * (part + 1) / Parts));
 
-    /// <summary>Makes <see cref="BiasScratch"/> hold <see cref="Parts"/> − 1 rows of <paramref name="width"/>.</summary>
-    internal void EnsureBiasScratch(int width)
+    /// <summary>Makes <see cref="GradientScratch"/> hold <see cref="Parts"/> − 1 rows of the cell's gradients.</summary>
+    internal void EnsureGradientScratch(in RnnCellSpec cell)
     {
-        int length = (Parts - 1) * width;
-        if (BiasScratch.Length < length) BiasScratch = new float[length];
+        int length = (Parts - 1) * SplitCall.GradientLength(cell);
+        if (GradientScratch.Length < length) GradientScratch = new float[length];
     }
 
     public void Dispose()

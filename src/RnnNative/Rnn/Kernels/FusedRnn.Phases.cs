@@ -101,7 +101,7 @@ public static partial class FusedRnn
             dX.Clear();
             return;
         }
-        RnnGemms.WeightGradients(blas, ws, gradients, 0, 1);
+        RnnGemms.WeightGradients(blas, ws, gradients, 0, ws.PackedRows, 1f);
         if (!dX.IsEmpty)
         {
             RnnGemms.InputGradient(blas, ws, weights, 0, ws.PackedRows);

@@ -40,7 +40,7 @@ public static unsafe partial class FusedRnn
         ArgumentNullException.ThrowIfNull(split);
         BeginBackward(split.Blas, ws, weights, dOutputs, dFinalH, dFinalC, dX, gradients, dH0, dC0);
         split.CutSlices(ws);   // the forward's cut: the workspace still holds its plan
-        split.EnsureBiasScratch(ws.Cell.BiasLength + ws.Cell.CandidateBiasLength);
+        split.EnsureGradientScratch(ws.Cell);
         fixed (float* k = weights.Kernel, b = weights.Bias, ck = weights.CandidateKernel, cb = weights.CandidateBias)
         fixed (float* dOut = dOutputs, dk = gradients.Kernel, db = gradients.Bias,
                dck = gradients.CandidateKernel, dcb = gradients.CandidateBias)
@@ -54,11 +54,11 @@ public static unsafe partial class FusedRnn
             try
             {
                 split.Run(SplitStage.BackwardSteps);
-                call.AddScratchBiases(ws.Cell);
                 StoreInitialGradients(ws, dH0, dC0);
-                if (ws.PackedRows > 0)
+                if (ws.PackedRows > 0)   // (else no part summed anything)
                 {
                     split.Run(SplitStage.WeightGradients);
+                    call.AddScratchGradients(ws.Cell);
                     if (!dX.IsEmpty) split.Run(SplitStage.InputGradient);
                 }
             }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace RnnNative.Kernels;
 
 /// <summary>A float buffer pinned by the calling thread for the length of a split call (spans cannot cross threads).</summary>
@@ -50,11 +52,17 @@ internal sealed unsafe class SplitCall(BatchSplit split) : IPartJob
                 break;
             case SplitStage.BackwardSteps:
                 var gradients = part == 0 ? Gradients : ScratchGradients(ws.Cell, part);
+                if (part > 0)
+                {
+                    gradients.Bias.Clear();
+                    gradients.CandidateBias.Clear();
+                }
                 FusedRnn.BackwardSteps(blas, ws, Weights, split.SlotBounds[part], split.SlotBounds[part + 1],
                     DOutputs.Span, gradients);
                 break;
-            case SplitStage.WeightGradients:
-                RnnGemms.WeightGradients(blas, ws, Gradients, part, split.Parts);
+            case SplitStage.WeightGradients:   // part 0 adds to the caller's, the others overwrite their scratch
+                var (w0, w1) = split.RowShare(ws.PackedRows, part);
+                RnnGemms.WeightGradients(blas, ws, part == 0 ? Gradients : ScratchGradients(ws.Cell, part), w0, w1, part == 0 ? 1f : 0f);
                 break;
             default:
                 var (r0, r1) = split.RowShare(ws.PackedRows, part);
@@ -63,25 +71,30 @@ internal sealed unsafe class SplitCall(BatchSplit split) : IPartJob
         }
     }
 
-    // Part p ≥ 1 sums its bias gradients into row p−1 of the scratch, zeroed here: [bias (w0) | candidate bias].
+    // Part p ≥ 1 keeps its gradients in row p−1 of the scratch: [kernel | bias | candidate kernel | candidate bias].
     private RnnWeightGradients ScratchGradients(in RnnCellSpec cell, int part)
     {
-        int width = cell.BiasLength + cell.CandidateBiasLength;
-        var row = split.BiasScratch.AsSpan((part - 1) * width, width);
-        row.Clear();
-        return new RnnWeightGradients(default, row[..cell.BiasLength], default, row[cell.BiasLength..]);
+        var row = split.GradientScratch.AsSpan((part - 1) * GradientLength(cell), GradientLength(cell));
+        int kernel = cell.KernelLength, bias = cell.BiasLength, candidate = cell.CandidateKernelLength;
+        return new RnnWeightGradients(row[..kernel], row.Slice(kernel, bias), row.Slice(kernel + bias, candidate),
+            row[(kernel + bias + candidate)..]);
     }
 
-    /// <summary>Adds the bias gradients of parts 1..P−1 into the call's (after <see cref="SplitStage.BackwardSteps"/>).</summary>
-    public void AddScratchBiases(in RnnCellSpec cell)
+    /// <summary>Floats of one part's gradient scratch.</summary>
+    public static int GradientLength(in RnnCellSpec cell) =>
+        cell.KernelLength + cell.BiasLength + cell.CandidateKernelLength + cell.CandidateBiasLength;
+
+    /// <summary>Adds the gradients of parts 1..P−1 into the call's (after <see cref="SplitStage.WeightGradients"/>).</summary>
+    public void AddScratchGradients(in RnnCellSpec cell)
     {
-        int width = cell.BiasLength + cell.CandidateBiasLength;
+        var total = Gradients;
         for (int part = 1; part < split.Parts; part++)
         {
-            var row = split.BiasScratch.AsSpan((part - 1) * width, width);
-            System.Numerics.Tensors.TensorPrimitives.Add(DBias.Span, row[..cell.BiasLength], DBias.Span);
-            if (cell.CandidateBiasLength > 0)
-                System.Numerics.Tensors.TensorPrimitives.Add(DCandidateBias.Span, row[cell.BiasLength..], DCandidateBias.Span);
+            var scratch = ScratchGradients(cell, part);
+            TensorPrimitives.Add(total.Kernel, scratch.Kernel, total.Kernel);
+            TensorPrimitives.Add(total.Bias, scratch.Bias, total.Bias);
+            TensorPrimitives.Add(total.CandidateKernel, scratch.CandidateKernel, total.CandidateKernel);
+            TensorPrimitives.Add(total.CandidateBias, scratch.CandidateBias, total.CandidateBias);
         }
     }
 
