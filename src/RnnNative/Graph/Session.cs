@@ -25,7 +25,7 @@ public sealed partial class Session : IDisposable
         _ownsBlas = options.Blas is null;
         Blas = options.Blas ?? (options.Backend is { } kind ? BlasBackend.Create(kind, options.Threads) : DefaultBackend(options.Threads));
         Parameters = new ParameterSlab(graph.GlobalVariables);
-        _rnnThreading = ResolveThreading(options.RnnThreading, Blas);
+        _singleThreaded = SingleThreadedFor(options.RnnThreading, Blas);
     }
 
     /// <summary>The graph this session runs.</summary>
@@ -84,7 +84,7 @@ public sealed partial class Session : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _rnnSplit?.Dispose();
+        DisposeThreads();
         if (_ownsBlas) Blas.Dispose();
     }
 

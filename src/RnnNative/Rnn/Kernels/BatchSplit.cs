@@ -19,7 +19,7 @@ internal sealed class BatchSplit : IDisposable
     private readonly HelperThreads _helpers;
     private bool _disposed;
 
-    /// <summary>Takes ownership of <paramref name="singleThreaded"/>, the GEMM every part calls.</summary>
+    /// <summary>Starts the helper threads; every part calls <paramref name="singleThreaded"/> (not disposed here).</summary>
     public BatchSplit(BlasBackend singleThreaded, int parts)
     {
         ArgumentNullException.ThrowIfNull(singleThreaded);
@@ -90,7 +90,6 @@ internal sealed class BatchSplit : IDisposable
         if (_disposed) return;
         _disposed = true;
         _helpers.Dispose();
-        Blas.Dispose();
         GC.SuppressFinalize(this);
     }
 
