@@ -66,14 +66,14 @@ public class BenchCommandTests
 
     /// <summary>
     /// GEMM FLOPs of one training step of the tanh classifier, from the shapes (N = B·T rows): forward x·Wx over all
-    /// steps, T recurrent products, the dense layer; backward the dense layer's two, T recurrent products, dWx, dWh.
+    /// steps, T − 1 recurrent products (h0 = 0 needs none), the dense layer; backward the dense layer's two,
+    /// T − 1 recurrent products (dh0 is not wanted), dWx and dWh.
     /// </summary>
     internal static long ExpectedFlops(long batch, long steps, long inputs, long units, long classes)
     {
-        long n = batch * steps;
-        long forward = 2 * n * inputs * units + steps * 2 * batch * units * units + 2 * batch * units * classes;
-        long backward = 2 * 2 * batch * units * classes + steps * 2 * batch * units * units
-                        + 2 * inputs * n * units + 2 * units * n * units;
+        long n = batch * steps, recurrent = (steps - 1) * 2 * batch * units * units;
+        long forward = 2 * n * inputs * units + recurrent + 2 * batch * units * classes;
+        long backward = 2 * 2 * batch * units * classes + recurrent + 2 * inputs * n * units + 2 * units * n * units;
         return forward + backward;
     }
 

@@ -69,6 +69,9 @@ internal sealed class DynamicRnnGradOp : Node
         var dH0 = block.Slice(_weightTotal, state);
         var dC0 = _forward.Spec.HasCellState ? block.Slice(_weightTotal + state, state) : default;
         if (_forward.StepsOf(s) == 0) { CopyFinalToInitial(s, dH0, dC0); return; }
+        // Without an h0 (c0) input nothing reads its gradient: the kernel then skips it (and step 0's dh GEMM).
+        if (!_forward.HasInitialState(0)) dH0 = default;
+        if (!_forward.HasInitialState(1)) dC0 = default;
         var gradients = _forward.Spec.Kind == RnnCellKind.Gru
             ? new RnnWeightGradients(Slice(weights, 0), Slice(weights, 1), Slice(weights, 2), Slice(weights, 3))
             : new RnnWeightGradients(Slice(weights, 0), Slice(weights, 1));

@@ -43,6 +43,9 @@ internal sealed class DynamicRnnOp : Node, IMultiOutput
     public Node? FinalC { get; }
     public int OutputCount => Spec.HasCellState ? 3 : 2;
 
+    /// <summary>Whether h0 (part 0) or c0 (part 1) is an input, so that its gradient can be wanted.</summary>
+    internal bool HasInitialState(int part) => (part == 0 ? _h0 : _c0) >= 0;
+
     /// <summary>The state parts in cell order: [h] or [c, h].</summary>
     public Node[] States => FinalC is null ? [FinalH] : [FinalC, FinalH];
 

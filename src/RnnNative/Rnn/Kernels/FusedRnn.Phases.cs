@@ -35,6 +35,7 @@ public static partial class FusedRnn
         RnnArgs.RequireCellState(cell, finalC.Length, bh, nameof(finalC), optional: false);
 
         ws.HasForward = false;
+        ws.ZeroInitialState = h0.IsEmpty;
         ws.Plan(lengths, timeMajor);
         PackedSequences.GatherInputs(ws, x);
         PackedSequences.LoadInitialState(ws, ws.HPrev, h0, finalH);
@@ -77,6 +78,7 @@ public static partial class FusedRnn
         RnnArgs.RequireEmptyOr(dH0.Length, bh, nameof(dH0), "(B, H)");
         RnnArgs.RequireCellState(cell, dC0.Length, bh, nameof(dC0), optional: true);
 
+        ws.SkipsInitialGradient = dH0.IsEmpty;
         PackedSequences.LoadFinalGradient(ws, ws.DH, dFinalH);
         if (cell.HasCellState)
             PackedSequences.LoadFinalGradient(ws, ws.DC, dFinalC);

@@ -16,6 +16,8 @@ internal static class RnnGemms
     public static void RecurrentForward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
         int group, int t, int r0, int r1)
     {
+        if (t == 0 && ws.ZeroInitialState)
+            return;   // h0 = 0 (and r·h0 = 0): nothing to add
         var cell = ws.Cell;
         int h = cell.Units, width = cell.GroupWidth(group), row = ws.PackedRow(t, r0);
         blas.Sgemm(false, false, r1 - r0, width, h, 1f,
@@ -28,6 +30,8 @@ internal static class RnnGemms
     public static void RecurrentBackward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
         int group, int t, int r0, int r1, float[] dIn, float beta)
     {
+        if (t == 0 && ws.SkipsInitialGradient && dIn == ws.DH)
+            return;   // dh_{-1} only makes dH0, which is not wanted (GRU's d(rh) at step 0 still is)
         var cell = ws.Cell;
         int h = cell.Units, width = cell.GroupWidth(group), row = ws.PackedRow(t, r0);
         blas.Sgemm(false, true, r1 - r0, h, width, 1f,

@@ -76,6 +76,8 @@ public sealed class RnnWorkspace
     internal int MaxLength => SortedLengths[0];
     internal bool TimeMajor { get; private set; }
     internal bool HasForward { get; set; }
+    internal bool ZeroInitialState { get; set; }       // h0 was empty: h_{-1}·Wh = 0 needs no GEMM at step 0
+    internal bool SkipsInitialGradient { get; set; }   // dH0 is not wanted: dh_{-1} = dPre_0·Whᵀ needs no GEMM
 
     // ---- buffers (shapes in the class remarks) ----
     internal readonly float[] X, DX, Pre, DPre, HPrev, CPrev, TanhC, RH, DH, DC, DRH;
