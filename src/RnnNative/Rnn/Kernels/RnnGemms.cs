@@ -10,7 +10,7 @@ namespace RnnNative.Kernels;
 internal static class RnnGemms
 {
     // The recurrent input of group g, (N, H) packed: h_{t-1}, or r_t·h_{t-1} for the GRU candidate.
-    public static float[] RecurrentInput(RnnWorkspace ws, int group) => group == 1 ? ws.RH : ws.HPrev;
+    public static RowBuffer RecurrentInput(RnnWorkspace ws, int group) => group == 1 ? ws.RH : ws.HPrev;
 
     /// <summary>pre_t[r0..r1, cols_g] += in_t[r0..r1] · Wh_g  — (rows, H)·(H, w_g).</summary>
     public static void RecurrentForward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
@@ -20,24 +20,21 @@ internal static class RnnGemms
             return;   // h0 = 0 (and r·h0 = 0): nothing to add
         var cell = ws.Cell;
         int h = cell.Units, width = cell.GroupWidth(group), row = ws.PackedRow(t, r0);
-        blas.Sgemm(false, false, r1 - r0, width, h, 1f,
-            RecurrentInput(ws, group).AsSpan(row * h), h,
-            weights.RecurrentWeights(cell, group), width, 1f,
-            ws.Pre.AsSpan(row * cell.PreWidth + cell.GroupColumn(group)), cell.PreWidth);
+        var input = RecurrentInput(ws, group);
+        blas.Sgemm(false, false, r1 - r0, width, h, 1f, input.From(row), input.Stride,
+            weights.RecurrentWeights(cell, group), width, 1f, ws.Pre.From(row, cell.GroupColumn(group)), ws.Pre.Stride);
     }
 
     /// <summary>dIn[r0..r1] = beta·dIn + dPre_t[r0..r1, cols_g] · Wh_gᵀ  — (rows, w_g)·(w_g, H); dIn is (B, H).</summary>
     public static void RecurrentBackward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
-        int group, int t, int r0, int r1, float[] dIn, float beta)
+        int group, int t, int r0, int r1, RowBuffer dIn, float beta)
     {
         if (t == 0 && ws.SkipsInitialGradient && dIn == ws.DH)
             return;   // dh_{-1} only makes dH0, which is not wanted (GRU's d(rh) at step 0 still is)
         var cell = ws.Cell;
         int h = cell.Units, width = cell.GroupWidth(group), row = ws.PackedRow(t, r0);
-        blas.Sgemm(false, true, r1 - r0, h, width, 1f,
-            ws.DPre.AsSpan(row * cell.PreWidth + cell.GroupColumn(group)), cell.PreWidth,
-            weights.RecurrentWeights(cell, group), width, beta,
-            dIn.AsSpan(r0 * h), h);
+        blas.Sgemm(false, true, r1 - r0, h, width, 1f, ws.DPre.From(row, cell.GroupColumn(group)), ws.DPre.Stride,
+            weights.RecurrentWeights(cell, group), width, beta, dIn.From(r0), dIn.Stride);
     }
 
     /// <summary>Pre[r0..r1, cols_g] = X[r0..r1] · Wx_g for all steps at once — (rows, I)·(I, w_g).</summary>
@@ -46,9 +43,8 @@ internal static class RnnGemms
         var cell = ws.Cell;
         if (r1 <= r0) return;
         for (int g = 0; g < cell.GroupCount; g++)
-            blas.Sgemm(false, false, r1 - r0, cell.GroupWidth(g), cell.Inputs, 1f,
-                ws.X.AsSpan(r0 * cell.Inputs), cell.Inputs, weights.InputWeights(cell, g), cell.GroupWidth(g), 0f,
-                ws.Pre.AsSpan(r0 * cell.PreWidth + cell.GroupColumn(g)), cell.PreWidth);
+            blas.Sgemm(false, false, r1 - r0, cell.GroupWidth(g), cell.Inputs, 1f, ws.X.From(r0), ws.X.Stride,
+                weights.InputWeights(cell, g), cell.GroupWidth(g), 0f, ws.Pre.From(r0, cell.GroupColumn(g)), ws.Pre.Stride);
     }
 
     /// <summary>
@@ -63,11 +59,12 @@ internal static class RnnGemms
         for (int g = 0; g < cell.GroupCount; g++)
         {
             int width = cell.GroupWidth(g);
-            var dPre = ws.DPre.AsSpan(r0 * cell.PreWidth + cell.GroupColumn(g));
-            blas.Sgemm(true, false, cell.Inputs, width, r1 - r0, 1f, ws.X.AsSpan(r0 * cell.Inputs), cell.Inputs,
-                dPre, cell.PreWidth, beta, gradients.InputWeights(cell, g), width);
-            blas.Sgemm(true, false, cell.Units, width, r1 - r0, 1f, RecurrentInput(ws, g).AsSpan(r0 * cell.Units), cell.Units,
-                dPre, cell.PreWidth, beta, gradients.RecurrentWeights(cell, g), width);
+            var dPre = ws.DPre.From(r0, cell.GroupColumn(g));
+            var input = RecurrentInput(ws, g);
+            blas.Sgemm(true, false, cell.Inputs, width, r1 - r0, 1f, ws.X.From(r0), ws.X.Stride,
+                dPre, ws.DPre.Stride, beta, gradients.InputWeights(cell, g), width);
+            blas.Sgemm(true, false, cell.Units, width, r1 - r0, 1f, input.From(r0), input.Stride,
+                dPre, ws.DPre.Stride, beta, gradients.RecurrentWeights(cell, g), width);
         }
     }
 
@@ -78,8 +75,7 @@ internal static class RnnGemms
         if (r1 <= r0) return;
         for (int g = 0; g < cell.GroupCount; g++)
             blas.Sgemm(false, true, r1 - r0, cell.Inputs, cell.GroupWidth(g), 1f,
-                ws.DPre.AsSpan(r0 * cell.PreWidth + cell.GroupColumn(g)), cell.PreWidth,
-                weights.InputWeights(cell, g), cell.GroupWidth(g),
-                g == 0 ? 0f : 1f, ws.DX.AsSpan(r0 * cell.Inputs), cell.Inputs);
+                ws.DPre.From(r0, cell.GroupColumn(g)), ws.DPre.Stride, weights.InputWeights(cell, g), cell.GroupWidth(g),
+                g == 0 ? 0f : 1f, ws.DX.From(r0), ws.DX.Stride);
     }
 }
