@@ -33,7 +33,7 @@ internal static class BenchCommand
           --cell NAME        basic | lstm | gru (default basic: tanh)
           --batch N          B (default 150)       --units N    H (default 150)
           --steps N          T (default 28)        --inputs N   I (default 28)
-          --warmup N         untimed steps first (default 10)
+          --warmup N         untimed steps first (default 40: the JIT settles after ~30)
           --steps-timed N    timed steps (default 30; the rates are medians)
           --threading NAME   auto | split | blas: with several threads, split the batch across .NET threads
                              with single-threaded GEMMs, or use the BLAS's own threads (default auto)
@@ -80,17 +80,21 @@ internal static class BenchCommand
         }
     }
 
-    private static BenchmarkOptions Options(CommandLine a) => new()
+    private static BenchmarkOptions Options(CommandLine a)
     {
-        Cell = a.Choice("--cell", TrainCommand.Cells) ?? Models.CellType.Basic,
-        Batch = a.Int("--batch", 1, 1 << 16) ?? 150,
-        Units = a.Int("--units", 1, 1 << 14) ?? 150,
-        Steps = a.Int("--steps", 1, 1 << 14) ?? 28,
-        Inputs = a.Int("--inputs", 1, 1 << 16) ?? 28,
-        WarmupSteps = a.Int("--warmup", 0, 1 << 20) ?? 10,
-        TimedSteps = a.Int("--steps-timed", 1, 1 << 20) ?? 30,
-        Threading = a.Choice("--threading", Threadings) ?? RnnThreading.Auto,
-    };
+        var defaults = new BenchmarkOptions();
+        return new BenchmarkOptions
+        {
+            Cell = a.Choice("--cell", TrainCommand.Cells) ?? defaults.Cell,
+            Batch = a.Int("--batch", 1, 1 << 16) ?? defaults.Batch,
+            Units = a.Int("--units", 1, 1 << 14) ?? defaults.Units,
+            Steps = a.Int("--steps", 1, 1 << 14) ?? defaults.Steps,
+            Inputs = a.Int("--inputs", 1, 1 << 16) ?? defaults.Inputs,
+            WarmupSteps = a.Int("--warmup", 0, 1 << 20) ?? defaults.WarmupSteps,
+            TimedSteps = a.Int("--steps-timed", 1, 1 << 20) ?? defaults.TimedSteps,
+            Threading = a.Choice("--threading", Threadings) ?? defaults.Threading,
+        };
+    }
 
     // --backend: the listed kinds (an unavailable one is an error); absent: every kind that loads here.
     private static List<BlasKind> BackendList(CommandLine a)

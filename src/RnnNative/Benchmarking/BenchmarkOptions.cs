@@ -36,8 +36,11 @@ public sealed record BenchmarkOptions
     /// <summary>Output classes.</summary>
     public int Classes { get; init; } = 10;
 
-    /// <summary>Untimed training steps before timing (JIT, buffers, caches, BLAS thread start-up).</summary>
-    public int WarmupSteps { get; init; } = 10;
+    /// <summary>
+    /// Untimed training steps before timing: buffers, caches, BLAS thread start-up, and the JIT — .NET recompiles a
+    /// method optimised after ~30 calls, so methods called once per step settle only after 30+ steps.
+    /// </summary>
+    public int WarmupSteps { get; init; } = 40;
 
     /// <summary>Timed training steps; the rates are medians over them.</summary>
     public int TimedSteps { get; init; } = 30;

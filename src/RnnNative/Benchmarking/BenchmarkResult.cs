@@ -38,7 +38,8 @@ public sealed record BenchmarkResult
     public required double StepMsP90 { get; init; }
     /// <summary>The step's GEMM FLOPs ÷ median step time, 10⁹/s.</summary>
     public required double Gflops { get; init; }
-    /// <summary>Median rate of a 1024³ SGEMM on the same backend and threads, measured in the same run, 10⁹ FLOP/s.</summary>
+    /// <summary>Rate of a 1024³ SGEMM on the same backend and threads, measured in the same run (the higher of the
+    /// medians measured before and after the timed steps), 10⁹ FLOP/s.</summary>
     [JsonPropertyName("sgemm_gflops_1024")]
     public required double SgemmGflops1024 { get; init; }
     /// <summary>sgemm rate ÷ FLOPs per step × batch.</summary>

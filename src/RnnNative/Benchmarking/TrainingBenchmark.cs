@@ -11,7 +11,7 @@ namespace RnnNative.Benchmarking;
 /// against the GEMM limit of the same backend and threads, measured in the same run.
 /// </summary>
 /// <remarks>
-/// Order: build; the 1024³ SGEMM rate; one training step with every GEMM counted (the step's FLOPs) whose
+/// Order: build; the 1024³ SGEMM rate (again after the timed steps; the higher counts); one training step with every GEMM counted (the step's FLOPs) whose
 /// gradients are checked against the same step on the managed backend with one thread (a mismatch throws
 /// <see cref="BenchmarkCheckException"/> before anything is timed); warm-up steps; the timed steps (median and
 /// 90th percentile, allocations); then profiled steps for the breakdown.
@@ -48,6 +48,9 @@ public static class TrainingBenchmark
         var (flops, calls, checkError) = CheckedFirstStep(session, counting.Counters, model, feeds, blas.Describe());
         for (int i = 0; i < options.WarmupSteps; i++) session.Run(model.TrainOp, feeds);
         var (stepSeconds, allocated) = TimeSteps(session, model.TrainOp, feeds, options.TimedSteps);
+        // Measured again after the steps: on a shared machine one measurement can fall into a busy moment; the
+        // higher of the two is the better estimate of the limit (and the lower percentage of bound).
+        sgemm = Math.Max(sgemm, SgemmRate.Measure(blas));
         var breakdown = Profile(session, counting.Counters, model.TrainOp, feeds, options.ProfiledSteps);
 
         double p50 = Statistics.Percentile(stepSeconds, 50), p90 = Statistics.Percentile(stepSeconds, 90);
