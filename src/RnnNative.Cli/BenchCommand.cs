@@ -33,7 +33,7 @@ internal static class BenchCommand
           --cell NAME        basic | lstm | gru (default basic: tanh)
           --batch N          B (default 150)       --units N    H (default 150)
           --steps N          T (default 28)        --inputs N   I (default 28)
-          --warmup N         untimed steps first (default 40: the JIT settles after ~30)
+          --warmup N         untimed steps first (default 60: the JIT settles after 30-60)
           --steps-timed N    timed steps (default 30; the rates are medians)
           --threading NAME   auto | split | blas: with several threads, split the batch across .NET threads
                              with single-threaded GEMMs, or use the BLAS's own threads (default auto)

@@ -38,9 +38,10 @@ public sealed record BenchmarkOptions
 
     /// <summary>
     /// Untimed training steps before timing: buffers, caches, BLAS thread start-up, and the JIT — .NET recompiles a
-    /// method optimised after ~30 calls, so methods called once per step settle only after 30+ steps.
+    /// method optimised after ~30 calls (with profile-guided tiers in between), so methods called once per step
+    /// settle only after 30–60 steps.
     /// </summary>
-    public int WarmupSteps { get; init; } = 40;
+    public int WarmupSteps { get; init; } = 60;
 
     /// <summary>Timed training steps; the rates are medians over them.</summary>
     public int TimedSteps { get; init; } = 30;
