@@ -21,6 +21,7 @@ public static class RnnCli
           eval      accuracy and confusion matrix of a saved model on a data set
           predict   class and probabilities for each example of a file or of CSV rows on stdin
           info      BLAS backends, native library, threads, CPU features, .NET version
+          langid    sequence to vector: which language a word is from (GRU over characters, variable lengths)
         """;
 
     /// <summary>Runs one command with all output (and errors) written to <paramref name="output"/>.</summary>
@@ -73,6 +74,7 @@ public static class RnnCli
             "eval" => EvalCommand.Run(options, console),
             "predict" => PredictCommand.Run(options, console, input),
             "info" => InfoCommand.Run(options, console),
+            "langid" => LangIdCommand.Run(options, console, cancellation),
             _ => throw new UsageException($"unknown command '{args[0]}' (commands: train, eval, predict, info)."),
         };
     }
