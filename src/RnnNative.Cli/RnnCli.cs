@@ -22,6 +22,7 @@ public static class RnnCli
           predict   class and probabilities for each example of a file or of CSV rows on stdin
           info      BLAS backends, native library, threads, CPU features, .NET version
           langid    sequence to vector: which language a word is from (GRU over characters, variable lengths)
+          generate  vector to sequence: Fashion-MNIST images generated row by row from their class
         """;
 
     /// <summary>Runs one command with all output (and errors) written to <paramref name="output"/>.</summary>
@@ -75,6 +76,7 @@ public static class RnnCli
             "predict" => PredictCommand.Run(options, console, input),
             "info" => InfoCommand.Run(options, console),
             "langid" => LangIdCommand.Run(options, console, cancellation),
+            "generate" => GenerateCommand.Run(options, console, cancellation),
             _ => throw new UsageException($"unknown command '{args[0]}' (commands: train, eval, predict, info)."),
         };
     }
