@@ -30,6 +30,8 @@ internal static class GenerateCommand
         ["mean"] = RowSampling.Mean,
     };
 
+    private static readonly RowGeneratorOptions Defaults = new();
+
     private static readonly string Help = $"""
         usage: rnn generate [options]
           --data DIR         MNIST-format folder (default {DataSource.DefaultIdx}; fetch with build.ps1 data fashion-mnist)
@@ -38,10 +40,10 @@ internal static class GenerateCommand
                                        teacher forcing in training, its own rows fed back when generating
                              repeat:   the class one-hot alone as the input of every step, no feedback
           --cell NAME        gru | lstm | basic (default gru)
-          --units N          hidden units (default 128)
+          --units N          hidden units (default {Defaults.Units})
           --epochs N         default 3
           --batch N          images per step (default 64)
-          --lr X             Adam learning rate (default 0.002)
+          --lr X             Adam learning rate (default {Defaults.LearningRate})
           --limit N          train on the first N training images (default: all)
           --samples N        images per class in the feedback grid (default 8)
           --sampling NAME    the feedback form's rows, in training (previous true row) and generation (own row):
@@ -68,11 +70,11 @@ internal static class GenerateCommand
         var forms = a.String("--form") is { } f ? Forms.GetValueOrDefault(f.ToLowerInvariant())
             ?? throw new UsageException($"--form must be one of {string.Join(", ", Forms.Keys)}, got '{f}'.") : Forms["both"];
         string folder = a.String("--out") ?? Path.Combine("runs", "generate");
-        var template = new RowGeneratorOptions
+        var template = Defaults with
         {
-            Cell = a.Choice("--cell", TrainCommand.Cells) ?? CellType.Gru,
-            Units = a.Int("--units", 1, 1 << 16) ?? 128,
-            LearningRate = (float)(a.Positive("--lr") ?? 0.002),
+            Cell = a.Choice("--cell", TrainCommand.Cells) ?? Defaults.Cell,
+            Units = a.Int("--units", 1, 1 << 16) ?? Defaults.Units,
+            LearningRate = (float?)a.Positive("--lr") ?? Defaults.LearningRate,
             Seed = seed,
         };
         var clock = Stopwatch.StartNew();

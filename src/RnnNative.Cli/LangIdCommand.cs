@@ -19,6 +19,8 @@ internal static class LangIdCommand
     /// <summary>The word lists <c>build.ps1 data</c> fetches (data set <c>wordlist-NAME</c>, file NAME).</summary>
     public static readonly string[] DefaultLanguages = ["english", "german", "french", "spanish", "italian", "portuguese", "dutch"];
 
+    private static readonly LangIdCorpusOptions Defaults = new();
+
     private static readonly string[] Values =
     [
         "--data", "--languages", "--words", "--max-length", "--cell", "--units", "--epochs", "--batch", "--lr", "--seed",
@@ -31,8 +33,8 @@ internal static class LangIdCommand
           --data DIR         word lists, one file per language named by it (default {DefaultFolder}:
                              {string.Join(", ", DefaultLanguages)}; fetch with build.ps1 data)
           --languages A,B    the languages to use (default: the list above, or every file of --data)
-          --words N          words sampled per language, 20% held out (default 30000)
-          --max-length N     longest word in characters = RNN steps (default 20; longer words are dropped)
+          --words N          words sampled per language, 20% held out (default {Defaults.WordsPerLanguage})
+          --max-length N     longest word in characters = RNN steps (default {Defaults.MaxLength}; longer words are dropped)
           --cell NAME        gru | lstm | basic (default gru)
           --units N          hidden units (default 128)
           --epochs N         default 5
@@ -73,11 +75,10 @@ internal static class LangIdCommand
         return ([.. args[..(at + 1)], .. args[end..]], args[(at + 1)..end]);
     }
 
-    private static int Train(IAnsiConsole console, CommandLine a, RunFolder folder, CancellationToken cancellation)
+    private static (SequenceClassifierOptions Model, LangIdCorpusOptions Corpus, TrainerOptions Training) ParseTraining(CommandLine a)
     {
-        int seed = a.Int("--seed", 0) ?? 42, batch = a.Int("--batch", 1, 1 << 20) ?? 64, epochs = a.Int("--epochs", 1, 1 << 20) ?? 5;
-        var (backend, threads) = Backends.Parse(a);
-        var template = new SequenceClassifierOptions
+        int seed = a.Int("--seed", 0) ?? 42;
+        var model = new SequenceClassifierOptions
         {
             Cell = a.Choice("--cell", TrainCommand.Cells) ?? CellType.Gru,
             Units = a.Int("--units", 1, 1 << 16) ?? 128,
@@ -85,12 +86,26 @@ internal static class LangIdCommand
             Seed = seed,
             ClipNorm = 5f,
         };
-        var corpusOptions = new LangIdCorpusOptions
+        var corpus = new LangIdCorpusOptions
         {
-            WordsPerLanguage = a.Int("--words", 2, 1 << 24) ?? 30000,
-            MaxLength = a.Int("--max-length", 1, 1000) ?? 20,
+            WordsPerLanguage = a.Int("--words", 2, 1 << 24) ?? Defaults.WordsPerLanguage,
+            MaxLength = a.Int("--max-length", 1, 1000) ?? Defaults.MaxLength,
             Seed = (ulong)seed,
         };
+        var training = new TrainerOptions
+        {
+            Epochs = a.Int("--epochs", 1, 1 << 20) ?? 5,
+            BatchSize = a.Int("--batch", 1, 1 << 20) ?? 64,
+            ShuffleSeed = (ulong)seed,
+            EvalBatchSize = 500,
+        };
+        return (model, corpus, training);
+    }
+
+    private static int Train(IAnsiConsole console, CommandLine a, RunFolder folder, CancellationToken cancellation)
+    {
+        var (template, corpusOptions, training) = ParseTraining(a);
+        var (backend, threads) = Backends.Parse(a);
         var clock = Stopwatch.StartNew();
         var corpus = LoadCorpus(a.String("--data"), a.String("--languages"), corpusOptions);
         var vocabulary = new CharVocabulary(corpus.Train.Select(w => w.Word));
@@ -104,13 +119,13 @@ internal static class LangIdCommand
         using var session = Backends.OpenSession(model.Graph, backend, threads);
         session.Run(model.Graph.GlobalVariablesInitializer());
         Directory.CreateDirectory(folder.Path);
-        console.WriteLine($"model:   {TrainCommand.Describe(options)}, batch {batch}, {epochs} epochs");
+        console.WriteLine($"model:   {TrainCommand.Describe(options)}, batch {training.BatchSize}, {training.Epochs} epochs");
         console.WriteLine($"backend: {Backends.Describe(session)}");
-        var trainer = new Trainer(model, session, new TrainerOptions { Epochs = epochs, BatchSize = batch, ShuffleSeed = (ulong)seed, EvalBatchSize = 500 });
+        var trainer = new Trainer(model, session, training);
         var recorder = new RunRecorder(folder, options, session, LangIdModel.Metadata(corpus.Languages, vocabulary, maxLength),
             test.Count, trainer.Evaluator.BatchSize);
         trainer.EpochCompleted = recorder.OnEpoch;
-        var history = new TrainView(console, epochs).Run(trainer, () => trainer.Fit(train, test, cancellation));
+        var history = new TrainView(console, training.Epochs).Run(trainer, () => trainer.Fit(train, test, cancellation));
         if (history.Count == 0)
         {
             console.WriteLine("stopped before the first epoch; nothing saved.");
