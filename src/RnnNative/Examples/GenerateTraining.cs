@@ -34,7 +34,7 @@ public sealed class RowGeneratorTrainer
     private readonly Session _session;
     private readonly List<Feeds> _feeds = [];
     private readonly Node[] _stepFetches;
-    private Rng _noise;
+    private SplitMix64 _noise;
 
     /// <summary>Creates a trainer for <paramref name="model"/> in <paramref name="session"/> (variables initialised by the caller).</summary>
     public RowGeneratorTrainer(RowGenerator model, Session session, int batchSize, ulong shuffleSeed)
@@ -42,7 +42,7 @@ public sealed class RowGeneratorTrainer
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         (_model, _session, BatchSize, ShuffleSeed) = (model, session, batchSize, shuffleSeed);
         _stepFetches = [model.TrainOp, model.Loss];
-        _noise = new Rng(SeedMixer.Mix(shuffleSeed, 0x5EED));
+        _noise = new SplitMix64(SeedMixer.Mix(shuffleSeed, 0x5EED));
     }
 
     /// <summary>Images per training step.</summary>
@@ -125,7 +125,7 @@ public sealed class RowGeneratorTrainer
         var row = new float[n * o.Columns];
         var fetches = new List<Node> { m.StepPixels! };
         fetches.AddRange(m.NextStates!);
-        var rng = new Rng(seed);
+        var rng = new SplitMix64(seed);
         for (int t = 0; t < o.Rows; t++)
         {
             feeds[m.StepRow!] = Tensor.FromArray(row, n, o.Columns);
