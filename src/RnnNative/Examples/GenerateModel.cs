@@ -69,7 +69,7 @@ public sealed class RowGenerator
         {
             Previous = Graph.Placeholder("previous_rows", new Shape(-1, options.Rows, options.Columns));
             InitialStates = Enumerable.Range(0, cell.StateParts)
-                .Select(i => Ops.Tanh(Layers.Dense(Condition, options.Units, name: $"initial_state_{i}"))).ToArray();
+                .Select(i => Ops.Tanh(Layers.Dense(Condition, cell.StateSize(i), name: $"initial_state_{i}"))).ToArray();
             Logits = Rnn.Dynamic(cell, Ops.Concat([Previous, repeated], axis: 2), initialState: InitialStates).Outputs;
         }
         else
@@ -92,7 +92,7 @@ public sealed class RowGenerator
     public Placeholder? Previous { get; }
     /// <summary>The true images (B, T, W), pixels in [0, 1].</summary>
     public Placeholder Targets { get; }
-    /// <summary>The initial state parts computed from the condition, each (B, H) (<see cref="RowGeneratorForm.Feedback"/> only).</summary>
+    /// <summary>The initial state parts tanh(c·W_i + b_i), each (B, H) (<see cref="RowGeneratorForm.Feedback"/> only).</summary>
     public IReadOnlyList<Node>? InitialStates { get; }
     /// <summary>Pixel logits (B, T, W).</summary>
     public Node Logits { get; }
@@ -132,7 +132,7 @@ public sealed class RowGenerator
     private (Placeholder, Placeholder[], Node, Node[]) StepGraph(RnnCell cell)
     {
         var row = Graph.Placeholder("step_row", new Shape(-1, Options.Columns));
-        var states = Enumerable.Range(0, cell.StateParts).Select(i => Graph.Placeholder($"step_state_{i}", new Shape(-1, Options.Units))).ToArray();
+        var states = Enumerable.Range(0, cell.StateParts).Select(i => Graph.Placeholder($"step_state_{i}", new Shape(-1, cell.StateSize(i)))).ToArray();
         var (logits, next) = cell.Call(Ops.Concat([row, Condition], axis: 1), states);
         return (row, states, Ops.Sigmoid(logits, "step_pixels"), next);
     }
