@@ -77,7 +77,7 @@ public static class RnnCli
             "info" => InfoCommand.Run(options, console),
             "langid" => LangIdCommand.Run(options, console, cancellation),
             "generate" => GenerateCommand.Run(options, console, cancellation),
-            _ => throw new UsageException($"unknown command '{args[0]}' (commands: train, eval, predict, info)."),
+            _ => throw new UsageException($"unknown command '{args[0]}' (run 'rnn --help' for the list of commands)."),
         };
     }
 
