@@ -20,6 +20,7 @@ public static class RnnCli
           train     train a sequence classifier (defaults: the lecture's 28x28 model on data/fashion-mnist)
           eval      accuracy and confusion matrix of a saved model on a data set
           predict   class and probabilities for each example of a file or of CSV rows on stdin
+          forecast  the lecture's time series: train on a CSV column, score held-out windows, generate, plot
           info      BLAS backends, native library, threads, CPU features, .NET version
         """;
 
@@ -73,6 +74,7 @@ public static class RnnCli
             "eval" => EvalCommand.Run(options, console),
             "predict" => PredictCommand.Run(options, console, input),
             "info" => InfoCommand.Run(options, console),
+            "forecast" => ForecastCommand.Run(options, console, cancellation),
             _ => throw new UsageException($"unknown command '{args[0]}' (commands: train, eval, predict, info)."),
         };
     }
