@@ -21,6 +21,7 @@ public static class RnnCli
           eval      accuracy and confusion matrix of a saved model on a data set
           predict   class and probabilities for each example of a file or of CSV rows on stdin
           forecast  the lecture's time series: train on a CSV column, score held-out windows, generate, plot
+          textgen   character-level language model on a UTF-8 text: bits/char, checkpoint, sampled text
           info      BLAS backends, native library, threads, CPU features, .NET version
         """;
 
@@ -75,6 +76,7 @@ public static class RnnCli
             "predict" => PredictCommand.Run(options, console, input),
             "info" => InfoCommand.Run(options, console),
             "forecast" => ForecastCommand.Run(options, console, cancellation),
+            "textgen" => TextGenCommand.Run(options, console, cancellation),
             _ => throw new UsageException($"unknown command '{args[0]}' (commands: train, eval, predict, info)."),
         };
     }
