@@ -145,8 +145,7 @@ internal static class TextGenCommand
         int[] train = ids[..^test];
         if (test < 2 || TextGenTrainer.ChunksPerPass(train.Length, o.BatchSize, o.Steps) == 0)
             throw new CliException($"{path}: {ids.Length} characters are too few: --batch {o.BatchSize} x --steps {o.Steps} need " +
-                $"{TextGenTrainer.MinimumLength(o.BatchSize, o.Steps)} for training plus at least 2 held out ({TestFraction * 100:F0}% of the text); " +
-                "use a longer text or a smaller --batch/--steps.");
+                $"{TextGenTrainer.MinimumLength(o.BatchSize, o.Steps)} for training, plus {TestFraction * 100:F0}% (at least 2) held out.");
         return (train, ids[^test..]);
     }
 
