@@ -59,7 +59,7 @@ public sealed class TextGenModel
         Training = Ops.TrainingFlag(Graph);
         var cell = CreateCell(options, Training);
         InitialState = Enumerable.Range(0, cell.StateParts)
-            .Select(i => Graph.Placeholder($"initial_state_{i}", new Shape(-1, options.Units))).ToArray();
+            .Select(i => Graph.Placeholder($"initial_state_{i}", new Shape(-1, cell.StateSize(i)))).ToArray();
         Embedding = Graph.Variable("embedding", new Shape(options.VocabularySize, options.EmbeddingSize), Initializer.RandomUniform(-1f, 1f));
         var rnn = Rnn.Dynamic(cell, Ops.EmbeddingLookup(Embedding, X), initialState: InitialState);
         FinalState = rnn.States.ToArray();
@@ -101,9 +101,9 @@ public sealed class TextGenModel
     /// <summary>One Adam step on <see cref="Loss"/> with gradient clipping.</summary>
     public Operation TrainOp { get; }
 
-    /// <summary>Zero-filled state parts for a batch of <paramref name="batch"/> rows.</summary>
+    /// <summary>Zero-filled state parts for a batch of <paramref name="batch"/> rows, shaped as <see cref="InitialState"/>.</summary>
     public Tensor[] ZeroState(int batch) =>
-        InitialState.Select(_ => Tensor.FromArray(new float[batch * Options.Units], batch, Options.Units)).ToArray();
+        InitialState.Select(p => Tensor.FromArray(new float[batch * p.Shape[1]], batch, p.Shape[1])).ToArray();
 
     // Layers of the chosen cell, each output dropped with 1 − OutputKeepProb while training.
     private static RnnCell CreateCell(TextGenOptions o, Node training)

@@ -24,7 +24,7 @@ public sealed class TextGenSampler(TextGenModel model, Session session, TextGenV
             throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be a finite number ≥ 0.");
         int[] start = prefix.Length > 0 ? Vocabulary.Encode(prefix)
             : [Vocabulary.Contains(new System.Text.Rune('\n')) ? Vocabulary.Encode("\n")[0] : 0];
-        var rng = new Rng(seed);
+        var rng = new SplitMix64(seed);
         var state = model.ZeroState(1);
         var (logits, next) = (Run(start, state), new int[length]);
         int vocabularySize = Vocabulary.Count;
@@ -49,7 +49,7 @@ public sealed class TextGenSampler(TextGenModel model, Session session, TextGenV
     }
 
     // One draw from p = softmax(z / τ) by inverting the cumulative distribution.
-    private static int Draw(ReadOnlySpan<float> logits, double temperature, float[] p, ref Rng rng)
+    private static int Draw(ReadOnlySpan<float> logits, double temperature, float[] p, ref SplitMix64 rng)
     {
         for (int i = 0; i < logits.Length; i++) p[i] = (float)(logits[i] / temperature);
         Softmax.Row(p, p, out _);
