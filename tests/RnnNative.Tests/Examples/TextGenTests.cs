@@ -23,6 +23,15 @@ public class TextGenTests
         return (model, session, vocabulary);
     }
 
+    // Logits (n, V) of one run over ids (1, n) from the zero state.
+    private static float[] LogitsOfOneRun(TextGenModel model, Session session, int[] ids)
+    {
+        var feeds = new FeedDict { [model.X] = Tensor.FromArray(ids, 1, ids.Length) };
+        var zero = model.ZeroState(1);
+        for (int p = 0; p < zero.Length; p++) feeds[model.InitialState[p]] = zero[p];
+        return session.Run(model.Logits, feeds)!.ToFloatArray();
+    }
+
     [Fact]
     public void VocabularyIsTheSortedDistinctCharactersAndRoundTrips()
     {
@@ -64,10 +73,7 @@ public class TextGenTests
         using var _ = session;
         int[] ids = vocabulary.Encode(Text[..40]);
         // Reference: one run over all 39 inputs from the zero state, −log2 softmax computed here in double.
-        var feeds = new FeedDict { [model.X] = Tensor.FromArray(ids[..^1], 1, ids.Length - 1) };
-        var zero = model.ZeroState(1);
-        for (int p = 0; p < zero.Length; p++) feeds[model.InitialState[p]] = zero[p];
-        float[] logits = session.Run(model.Logits, feeds)!.ToFloatArray();
+        float[] logits = LogitsOfOneRun(model, session, ids[..^1]);
         int v = vocabulary.Count;
         double bits = 0;
         for (int k = 0; k < ids.Length - 1; k++)
@@ -111,10 +117,7 @@ public class TextGenTests
 
         // Reference: one run over prefix + sample; each sampled character is the arg-max at the step before it.
         int[] ids = vocabulary.Encode("the c" + greedy);
-        var feeds = new FeedDict { [model.X] = Tensor.FromArray(ids, 1, ids.Length) };
-        var zero = model.ZeroState(1);
-        for (int p = 0; p < zero.Length; p++) feeds[model.InitialState[p]] = zero[p];
-        float[] logits = session.Run(model.Logits, feeds)!.ToFloatArray();
+        float[] logits = LogitsOfOneRun(model, session, ids);
         int v = vocabulary.Count;
         for (int k = 4; k < ids.Length - 1; k++)
         {
