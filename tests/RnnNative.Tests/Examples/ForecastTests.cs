@@ -105,7 +105,8 @@ public class ForecastTests
     [Theory]
     [InlineData("missing", "", "not found")]
     [InlineData("text", "t,value\n0,1\n1,abc\n2,3\n", "line 3")]
-    [InlineData("short", "t,value\n0,1\n1,2\n2,3\n3,4\n4,5\n5,6\n6,7\n7,8\n", "needs at least")]
+    [InlineData("tiny", "t,value\n0,1\n1,2\n2,3\n", "a window of 3 steps and its shifted target need 4")]
+    [InlineData("short", "t,value\n0,1\n1,2\n2,3\n3,4\n4,5\n5,6\n6,7\n7,8\n", "needs at least 20")]
     [InlineData("column", "t,value\n0,1\n", "no column named 'price'")]
     public void BadDataIsOneLineAndExitCodeOne(string name, string content, string message)
     {
