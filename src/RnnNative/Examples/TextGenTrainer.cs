@@ -25,7 +25,8 @@ public sealed record TextGenTrainingOptions
 /// pass feeds chunk c of every row, x[b, t] = ids[b·S + c·T + t] and y[b, t] = ids[b·S + c·T + t + 1], with
 /// the final state of chunk c − 1 fed as the initial state (a value, so gradients stop at the chunk boundary).
 /// A pass has C = ⌊S / T⌋ chunks (the last target of row b is ids[b·S + C·T] ≤ ids[L − 1]); the next pass
-/// restarts from the zero state. The caller initialises (or restores) the variables first.
+/// restarts from the zero state. The fetched final state is fed back as it is returned, so carrying it costs
+/// one (B, H) copy per state part per step. The caller initialises (or restores) the variables first.
 /// </remarks>
 public sealed class TextGenTrainer(TextGenModel model, Session session)
 {
