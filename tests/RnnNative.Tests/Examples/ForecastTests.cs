@@ -92,21 +92,46 @@ public class ForecastTests
         var (code, output) = Rnn("forecast", "--data", csv, "--column", "value", "--steps", "5", "--units", "8",
             "--iterations", "30", "--batch", "8", "--lr", "0.01", "--out", run);
         Assert.True(code == 0, output);
-        Assert.Matches(@"held-out MSE \d+\.\d{4} \(all 5 steps of 15 windows", output); // 20 held-out values, 15 windows
-        Assert.Contains("generated values 80-99", output);
+        // 100 values, 20 held out in the middle (40-59): 20 - 5 windows inside, 100 - 20 - 2*5 outside.
+        Assert.Contains("held-out block: values 40-59; 70 training windows entirely outside it, 15 held-out windows inside it", output);
+        Assert.Matches(@"held-out MSE \d+\.\d{4} \(all 5 steps of 15 windows", output);
+        Assert.Contains("generated values 40-59 from the 5 real values before the block", output);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(run, "forecast.png"))[..4]);
         string[] rows = File.ReadAllLines(Path.Combine(run, "forecast.csv"));
         Assert.Equal("index,truth,predicted,generated", rows[0]);
         Assert.Equal(101, rows.Length);
         Assert.Equal(",,", rows[1][rows[1].IndexOf(',', 2)..]);          // index 0: no prediction, not generated
-        Assert.Equal(4, rows[100].Split(',').Count(c => c.Length > 0)); // index 99: all columns
+        int[] filled = rows[1..].Select(r => r.Split(',').Count(c => c.Length > 0)).ToArray();
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => i < 5 ? 2 : i is >= 40 and < 60 ? 4 : 3), filled); // generated: the block only
+    }
+
+    [Fact]
+    public void TheHeldOutBlockCanBeMovedAndResized()
+    {
+        using var folder = new TempFolder();
+        string csv = folder.Write("s.csv", CsvOf(Series(100)));
+        string[] common = ["forecast", "--data", csv, "--steps", "5", "--units", "4", "--iterations", "2", "--out", folder.Path];
+        var (code, output) = Rnn([.. common, "--holdout", "0.3", "--holdout-start", "5"]);
+        Assert.True(code == 0, output);
+        // Block 5-34: 5 values before it hold no window of 5 steps + target; after it, starts 35..94.
+        Assert.Contains("held-out block: values 5-34; 60 training windows entirely outside it, 25 held-out windows inside it", output);
+        Assert.Contains("generated values 5-34", output);
+
+        (code, output) = Rnn([.. common, "--holdout-start", "4"]);   // fewer than 5 values to seed the generation
+        Assert.Equal(2, code);
+        Assert.Contains("--holdout-start must be an integer in [5, 80]", output);
+        (code, output) = Rnn([.. common, "--holdout", "1"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--holdout must be a fraction in (0, 1)", output);
     }
 
     [Theory]
     [InlineData("missing", "", "not found")]
     [InlineData("text", "t,value\n0,1\n1,abc\n2,3\n", "line 3")]
     [InlineData("tiny", "t,value\n0,1\n1,2\n2,3\n", "a window of 3 steps and its shifted target need 4")]
-    [InlineData("short", "t,value\n0,1\n1,2\n2,3\n3,4\n4,5\n5,6\n6,7\n7,8\n", "needs at least 20")]
+    [InlineData("short", "t,value\n0,1\n1,2\n2,3\n3,4\n", "the series has 4 values; the held-out block would be empty")]
+    [InlineData("shortish", "t,value\n0,1\n1,2\n2,3\n3,4\n4,5\n5,6\n6,7\n7,8\n",
+        "the series has 8 values; the held-out block of 1 values (3-3) holds no window of 3 steps and its shifted target (needs 4)")]
     [InlineData("column", "t,value\n0,1\n", "no column named 'price'")]
     public void BadDataIsOneLineAndExitCodeOne(string name, string content, string message)
     {
