@@ -9,7 +9,7 @@
     pack   deps, then NuGet packages into artifacts/packages (RnnNative, RnnNative.Runtime.OpenBlas,
            RnnNative.Runtime.Mkl) and a smoke test of them from a throwaway console app.
     train  deps, then run the main job (the `rnn` CLI; arguments after the task are passed on).
-    bench  deps, then the GEMM benchmarks (BenchmarkDotNet arguments after the task; default: short job).
+    bench  deps, then `rnn bench` (its options after the task; see build/Bench.ps1); `bench gemm` runs the GEMM micro-benchmarks.
     data   Data preparation (build/Data.ps1).
 .EXAMPLE
     dotnet pwsh build.ps1 test -Configuration Debug

@@ -1,9 +1,28 @@
-# build.ps1 bench [BenchmarkDotNet arguments]: GEMM GFLOP/s per backend (tests/RnnNative.Benchmarks).
-# Default: every benchmark with BenchmarkDotNet's short job; pass e.g. `--filter RnnNative.Benchmarks.* --job medium`.
+# build.ps1 bench [rnn bench options]: training throughput against the GEMM limit (`rnn bench`).
+#   no arguments: `rnn bench` (every available backend, 1 and 2 threads), then MKL once more with its AVX2
+#                 kernels (RNNNATIVE_MKL_AVX2=1, a separate process: the choice is made at MKL's first load)
+#   options:      passed to `rnn bench` as they are, e.g. `build.ps1 bench --cell lstm --json`
+#   gemm [args]:  the BenchmarkDotNet GEMM micro-benchmarks (tests/RnnNative.Benchmarks); default: every
+#                 benchmark with the short job; pass e.g. `gemm --filter RnnNative.Benchmarks.* --job medium`
 
 function Invoke-BenchTask {
     param([Parameter(Mandatory)][string]$Root, [string[]]$Arguments = @())
-    # (pwsh expands a bare '*' passed to a native program into file names on Linux: keep a prefix)
-    if ($Arguments.Count -eq 0) { $Arguments = @('--filter', 'RnnNative.Benchmarks.*', '--job', 'short') }
-    Invoke-Exe dotnet (@('run', '-c', 'Release', '--project', (Join-Path $Root 'tests/RnnNative.Benchmarks'), '--') + $Arguments) -WorkingDirectory $Root
+    if ($Arguments.Count -gt 0 -and $Arguments[0] -eq 'gemm') {
+        $gemm = @($Arguments | Select-Object -Skip 1)
+        # (pwsh expands a bare '*' passed to a native program into file names on Linux: keep a prefix)
+        if ($gemm.Count -eq 0) { $gemm = @('--filter', 'RnnNative.Benchmarks.*', '--job', 'short') }
+        Invoke-Exe dotnet (@('run', '-c', 'Release', '--project', (Join-Path $Root 'tests/RnnNative.Benchmarks'), '--') + $gemm) -WorkingDirectory $Root
+        return
+    }
+    $cli = Join-Path $Root 'src/RnnNative.Cli'
+    Invoke-Exe dotnet @('build', $cli, '-c', 'Release', '-nologo', '-v', 'quiet')
+    $rnn = @('run', '--no-build', '-c', 'Release', '--project', $cli, '--', 'bench')
+    Invoke-Exe dotnet ($rnn + $Arguments)
+    $shim = Join-Path $Root 'native/lib/libmkl_cpu_shim.so'
+    if ($Arguments.Count -eq 0 -and (Test-Path $shim) -and -not $env:RNNNATIVE_MKL_AVX2) {
+        Write-Step 'MKL with its AVX2 kernels (RNNNATIVE_MKL_AVX2=1)'
+        $env:RNNNATIVE_MKL_AVX2 = '1'
+        try { Invoke-Exe dotnet ($rnn + @('--backend', 'mkl')) }
+        finally { Remove-Item Env:RNNNATIVE_MKL_AVX2 }
+    }
 }

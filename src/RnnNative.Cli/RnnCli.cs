@@ -23,6 +23,7 @@ public static class RnnCli
           forecast  the lecture's time series: train on a CSV column, score held-out windows, generate, plot
           textgen   character-level language model on a UTF-8 text: bits/char, checkpoint, sampled text
           info      BLAS backends, native library, threads, CPU features, .NET version
+          bench     training throughput per backend and thread count against the machine's GEMM limit
           langid    sequence to vector: which language a word is from (GRU over characters, variable lengths)
           generate  vector to sequence: Fashion-MNIST images generated row by row from their class
         """;
@@ -81,6 +82,7 @@ public static class RnnCli
             "textgen" => TextGenCommand.Run(options, console, cancellation),
             "langid" => LangIdCommand.Run(options, console, cancellation),
             "generate" => GenerateCommand.Run(options, console, cancellation),
+            "bench" => BenchCommand.Run(options, console),
             _ => throw new UsageException($"unknown command '{args[0]}' (run 'rnn --help' for the list of commands)."),
         };
     }

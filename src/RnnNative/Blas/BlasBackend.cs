@@ -47,6 +47,13 @@ public abstract class BlasBackend : IDisposable
     protected abstract void SgemmCore(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc);
 
+    /// <summary>
+    /// A new backend on the same library that runs each GEMM on the calling thread alone, for an engine that
+    /// splits work across its own threads (each calls it from its own .NET thread); owned by the caller.
+    /// Null when this backend cannot make one (the engine then keeps to this backend's own threads).
+    /// </summary>
+    internal virtual BlasBackend? CreateSingleThreaded() => null;
+
     /// <summary>Creates a backend of the given kind.</summary>
     /// <exception cref="BlasLibraryNotFoundException">The native library is not found; the message lists every path tried.</exception>
     public static BlasBackend Create(BlasKind kind, int threads = 1) => Create(kind, new BlasOptions { Threads = threads });

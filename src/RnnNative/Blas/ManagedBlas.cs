@@ -51,6 +51,8 @@ internal sealed unsafe class ManagedBlas : BlasBackend
         }
     }
 
+    internal override BlasBackend CreateSingleThreaded() => new ManagedBlas { Threads = 1 };
+
     private void RunPart(int part) => _job.Run(part, _pool!.Parts);
 
     public override void Dispose()

@@ -12,7 +12,9 @@ internal sealed unsafe class MklBackend : NativeBlasBackend
     [ThreadStatic] private static int _localThreads;
 
     public MklBackend(IEnumerable<string> directories, int threads, bool avx2Shim)
-        : base(MklNative.Load(directories, avx2Shim), threads)
+        : this(MklNative.Load(directories, avx2Shim), threads) { }
+
+    private MklBackend(LoadedLibrary library, int threads) : base(library, threads)
     {
         float one = 1, zero = 0; // one 1x1 GEMM maps MKL's kernel library, so Kernel can name it
         Sgemm(false, false, 1, 1, 1, 1f, new ReadOnlySpan<float>(&one, 1), 1, new ReadOnlySpan<float>(&one, 1), 1,
@@ -31,6 +33,8 @@ internal sealed unsafe class MklBackend : NativeBlasBackend
 
     private protected override delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> CblasSgemm
         => MklNative.cblas_sgemm;
+
+    internal override BlasBackend CreateSingleThreaded() => new MklBackend(Library, 1);
 
     private protected override void ApplyThreads()
     {

@@ -13,7 +13,9 @@ internal sealed unsafe class OpenBlasBackend : NativeBlasBackend
     private static int _appliedThreads = -1;
 
     public OpenBlasBackend(IEnumerable<string> directories, int threads)
-        : base(OpenBlasNative.Load(directories), threads) { }
+        : this(OpenBlasNative.Load(directories), threads) { }
+
+    private OpenBlasBackend(LoadedLibrary library, int threads) : base(library, threads) { }
 
     public override BlasKind Kind => BlasKind.OpenBlas;
     public override string Version => OpenBlasNative.Config();
@@ -24,6 +26,8 @@ internal sealed unsafe class OpenBlasBackend : NativeBlasBackend
 
     private protected override delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> CblasSgemm
         => OpenBlasNative.cblas_sgemm;
+
+    internal override BlasBackend CreateSingleThreaded() => new OpenBlasBackend(Library, 1);
 
     private protected override void ApplyThreads()
     {

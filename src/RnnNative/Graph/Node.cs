@@ -53,6 +53,12 @@ public abstract class Node
     /// <summary>Binds the output storage once dims are known; most nodes own a buffer, views alias another's.</summary>
     internal virtual void Bind(Session s) => s.EnsureOwnBuffer(this);
 
+    /// <summary>
+    /// Whether computing this node reads the output tensor of input <paramref name="index"/> (true unless a node
+    /// says otherwise): a node whose outputs no node of a run reads may skip writing them (<see cref="Session"/>).
+    /// </summary>
+    internal virtual bool ReadsInput(int index) => true;
+
     /// <summary>Computes the output from the inputs.</summary>
     internal abstract void Forward(Session s);
 

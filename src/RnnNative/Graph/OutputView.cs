@@ -34,5 +34,6 @@ internal sealed class OutputView : Node
     internal override void InferDims(Session s, Span<int> dims) => _dims(s, dims);
     internal override void Bind(Session s) => s.BindView(this, Parent, _offset(s));
     internal override void Forward(Session s) { }
+    internal override bool ReadsInput(int index) => false;   // aliases its own part of the parent's storage
     internal override Node?[] Gradient(Node dy) => throw new InvalidOperationException("Views are differentiated through their parent.");
 }

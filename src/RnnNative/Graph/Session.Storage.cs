@@ -82,22 +82,25 @@ public sealed partial class Session
         slot.Length = Shape.Count(slot.Dims);
     }
 
-    private Node[] PlanFor(Node fetch)
+    private Plan PlanFor(Node fetch)
     {
-        foreach (var (fetches, order) in _plans)
-            if (fetches.Length == 1 && fetches[0] == fetch) return order;
+        foreach (var plan in _plans)
+            if (plan.Fetches.Length == 1 && plan.Fetches[0] == fetch) return plan;
         return AddPlan([fetch]);
     }
 
-    private Node[] PlanFor(IReadOnlyList<Node> fetch)
+    private Plan PlanFor(IReadOnlyList<Node> fetch)
     {
-        foreach (var (fetches, order) in _plans)
-            if (fetches.AsSpan().SequenceEqual(fetch.ToArray())) return order;
+        foreach (var plan in _plans)
+            if (plan.Fetches.AsSpan().SequenceEqual(fetch.ToArray())) return plan;
         return AddPlan(fetch.ToArray());
     }
 
+    /// <summary>Whether a fetch or a node of the running plan reads <paramref name="node"/>'s output tensor.</summary>
+    internal bool IsConsumed(Node node) => _consumed is null || node.Id >= _consumed.Length || _consumed[node.Id];
+
     // Post-order depth-first search from the fetches: every node after all of its inputs, each once.
-    private Node[] AddPlan(Node[] fetches)
+    private Plan AddPlan(Node[] fetches)
     {
         foreach (var f in fetches)
             if (f.Graph != Graph) throw new ArgumentException($"Node {f.Name} belongs to another graph.");
@@ -123,8 +126,22 @@ public sealed partial class Session
                 order.Add(node);
             }
         }
-        var plan = order.ToArray();
-        _plans.Add((fetches, plan));
+        var plan = new Plan(fetches, order.ToArray(), Consumers(fetches, order));
+        _plans.Add(plan);
         return plan;
     }
+
+    // consumed[id]: a fetch, or an input whose value some node of the plan reads (Node.ReadsInput).
+    private bool[] Consumers(Node[] fetches, List<Node> order)
+    {
+        var consumed = new bool[Graph.Nodes.Count];
+        foreach (var fetch in fetches) consumed[fetch.Id] = true;
+        foreach (var node in order)
+            for (int i = 0; i < node.In.Length; i++)
+                if (node.ReadsInput(i)) consumed[node.In[i].Id] = true;
+        return consumed;
+    }
+
+    /// <summary>A cached execution plan: the nodes to run in order, and which of their outputs are read.</summary>
+    private sealed record Plan(Node[] Fetches, Node[] Order, bool[] Consumed);
 }

@@ -13,7 +13,8 @@ namespace RnnNative;
 public sealed partial class Session : IDisposable
 {
     private Slot[] _slots = [];
-    private readonly List<(Node[] Fetches, Node[] Order)> _plans = [];
+    private readonly List<Plan> _plans = [];
+    private bool[]? _consumed;   // of the running plan
     private readonly bool _ownsBlas;
 
     /// <summary>Creates a session for <paramref name="graph"/>.</summary>
@@ -24,6 +25,7 @@ public sealed partial class Session : IDisposable
         _ownsBlas = options.Blas is null;
         Blas = options.Blas ?? (options.Backend is { } kind ? BlasBackend.Create(kind, options.Threads) : DefaultBackend(options.Threads));
         Parameters = new ParameterSlab(graph.GlobalVariables);
+        _singleThreaded = SingleThreadedFor(options.RnnThreading, Blas);
     }
 
     /// <summary>The graph this session runs.</summary>
@@ -35,6 +37,9 @@ public sealed partial class Session : IDisposable
     internal ParameterSlab Parameters { get; }
 
     internal FeedDict? Feeds { get; private set; }
+
+    /// <summary>Sees every node run (profiling); null in normal runs.</summary>
+    internal INodeObserver? Observer { get; set; }
 
     /// <summary>Runs <paramref name="fetch"/>; returns its value, or null for operations without output (training ops, initialisers).</summary>
     public Tensor? Run(Node fetch, FeedDict? feeds = null)
@@ -79,6 +84,7 @@ public sealed partial class Session : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        DisposeThreads();
         if (_ownsBlas) Blas.Dispose();
     }
 
@@ -89,22 +95,30 @@ public sealed partial class Session : IDisposable
         return BlasBackend.IsAvailable(BlasKind.OpenBlas, out _) ? BlasBackend.Create(BlasKind.OpenBlas, threads) : BlasBackend.Create(BlasKind.Managed, threads);
     }
 
-    private void Execute(Node[] order, FeedDict? feeds)
+    private void Execute(Plan plan, FeedDict? feeds)
     {
         if (_slots.Length < Graph.Nodes.Count) GrowSlots();
         Feeds = feeds;
+        _consumed = plan.Consumed;
         try
         {
-            foreach (var node in order)
+            foreach (var node in plan.Order)
             {
                 node.InferDims(this, _slots[node.Id].Dims);
                 node.Bind(this);
-                node.Forward(this);
+                if (Observer is { } observer)
+                {
+                    observer.Before(node);
+                    node.Forward(this);
+                    observer.After(node);
+                }
+                else node.Forward(this);
             }
         }
         finally
         {
             Feeds = null;
+            _consumed = null;
         }
     }
 

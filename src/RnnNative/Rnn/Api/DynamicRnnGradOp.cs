@@ -53,6 +53,9 @@ internal sealed class DynamicRnnGradOp : Node
 
     internal override void InferDims(Session s, Span<int> dims) => _forward.In[1].Shape.Dims.CopyTo(dims);
 
+    // Input 0, the forward op, is there for ordering: backward reads its workspace, not its outputs tensor.
+    internal override bool ReadsInput(int index) => index != 0;
+
     internal override void Bind(Session s) =>
         s.EnsureOwnBuffer(this, extra: _weightTotal - Shape.ElementCount + 2 * _forward.StateLength(s));
 
@@ -66,12 +69,19 @@ internal sealed class DynamicRnnGradOp : Node
         var dH0 = block.Slice(_weightTotal, state);
         var dC0 = _forward.Spec.HasCellState ? block.Slice(_weightTotal + state, state) : default;
         if (_forward.StepsOf(s) == 0) { CopyFinalToInitial(s, dH0, dC0); return; }
+        // Without an h0 (c0) input nothing reads its gradient: the kernel then skips it (and step 0's dh GEMM).
+        if (!_forward.HasInitialState(0)) dH0 = default;
+        if (!_forward.HasInitialState(1)) dC0 = default;
         var gradients = _forward.Spec.Kind == RnnCellKind.Gru
             ? new RnnWeightGradients(Slice(weights, 0), Slice(weights, 1), Slice(weights, 2), Slice(weights, 3))
             : new RnnWeightGradients(Slice(weights, 0), Slice(weights, 1));
-        FusedRnn.Backward(s.Blas, _forward.Workspace(s), _forward.Weights(s),
-            _dOutputs < 0 ? default : s.F(In[_dOutputs]), _dH < 0 ? default : s.F(In[_dH]), _dC < 0 ? default : s.F(In[_dC]),
-            default, gradients, dH0, dC0);
+        var dOutputs = _dOutputs < 0 ? default : s.F(In[_dOutputs]);
+        var dH = _dH < 0 ? default : s.F(In[_dH]);
+        var dC = _dC < 0 ? default : s.F(In[_dC]);
+        if (s.RnnSplit is { } split)
+            FusedRnn.BackwardSplit(split, _forward.Workspace(s), _forward.Weights(s), dOutputs, dH, dC, default, gradients, dH0, dC0);
+        else
+            FusedRnn.Backward(s.Blas, _forward.Workspace(s), _forward.Weights(s), dOutputs, dH, dC, default, gradients, dH0, dC0);
     }
 
     private Span<float> Slice(Span<float> weights, int w) =>
@@ -92,11 +102,16 @@ internal sealed class DynamicRnnInputGradOp(DynamicRnnGradOp grad)
 {
     internal override void InferDims(Session s, Span<int> dims) => s.Dims(grad.ForwardOp.In[0]).CopyTo(dims);
 
+    internal override bool ReadsInput(int index) => false;   // reads the workspace the backward filled
+
     internal override void Forward(Session s)
     {
         var forward = grad.ForwardOp;
         var dx = s.F(this);
         if (forward.StepsOf(s) == 0 || forward.BatchOf(s) == 0) { dx.Clear(); return; }
-        FusedRnn.InputGradient(s.Blas, forward.Workspace(s), forward.Weights(s), dx);
+        if (s.RnnSplit is { } split)
+            FusedRnn.InputGradientSplit(split, forward.Workspace(s), forward.Weights(s), dx);
+        else
+            FusedRnn.InputGradient(s.Blas, forward.Workspace(s), forward.Weights(s), dx);
     }
 }

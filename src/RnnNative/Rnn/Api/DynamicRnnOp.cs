@@ -43,6 +43,9 @@ internal sealed class DynamicRnnOp : Node, IMultiOutput
     public Node? FinalC { get; }
     public int OutputCount => Spec.HasCellState ? 3 : 2;
 
+    /// <summary>Whether h0 (part 0) or c0 (part 1) is an input, so that its gradient can be wanted.</summary>
+    internal bool HasInitialState(int part) => (part == 0 ? _h0 : _c0) >= 0;
+
     /// <summary>The state parts in cell order: [h] or [c, h].</summary>
     public Node[] States => FinalC is null ? [FinalH] : [FinalC, FinalH];
 
@@ -87,9 +90,17 @@ internal sealed class DynamicRnnOp : Node, IMultiOutput
         var all = s.Block(this, n + (OutputCount - 1) * state);
         if (state == 0) return;
         if (n == 0) { CopyInitialState(s, all[n..]); return; }
-        FusedRnn.Forward(s.Blas, Workspace(s), s.F(In[0]), TimeMajor, Weights(s),
-            _lengths < 0 ? default : s.I(In[_lengths]), _h0 < 0 ? default : s.F(In[_h0]), _c0 < 0 ? default : s.F(In[_c0]),
-            all[..n], all.Slice(n, state), Spec.HasCellState ? all.Slice(n + state, state) : default);
+        var lengths = _lengths < 0 ? default : s.I(In[_lengths]);
+        var h0 = _h0 < 0 ? default : s.F(In[_h0]);
+        var c0 = _c0 < 0 ? default : s.F(In[_c0]);
+        // Nothing in this run reads the outputs (e.g. a classifier on the final state): skip their strided write.
+        var outputs = s.IsConsumed(this) ? all[..n] : default;
+        var finalH = all.Slice(n, state);
+        var finalC = Spec.HasCellState ? all.Slice(n + state, state) : default;
+        if (s.RnnSplit is { } split)
+            FusedRnn.ForwardSplit(split, Workspace(s), s.F(In[0]), TimeMajor, Weights(s), lengths, h0, c0, outputs, finalH, finalC);
+        else
+            FusedRnn.Forward(s.Blas, Workspace(s), s.F(In[0]), TimeMajor, Weights(s), lengths, h0, c0, outputs, finalH, finalC);
     }
 
     // T = 0: the final state is the initial state.

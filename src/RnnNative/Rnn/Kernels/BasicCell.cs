@@ -14,8 +14,8 @@ internal static class BasicCell
         RnnGemms.RecurrentForward(blas, ws, weights, 0, t, r0, r1);
         for (int b = r0; b < r1; b++)
         {
-            var row = new BasicForwardRow<TAct>(ws.PreRow(t, b), weights.Bias,
-                ws.NextStateRow(ws.HPrev, finalH, t, b), ws.OutputRow(outputs, t, b));
+            var next = ws.NextStateRow(ws.HPrev, finalH, t, b);
+            var row = new BasicForwardRow<TAct>(ws.PreRow(t, b), weights.Bias, next, ws.OutputRow(outputs, t, b, next));
             RowLoop.Run(ref row, ws.Cell.Units);
         }
     }

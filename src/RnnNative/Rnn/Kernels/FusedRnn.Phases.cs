@@ -11,6 +11,16 @@ public static partial class FusedRnn
         in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
         Span<float> outputs, Span<float> finalH, Span<float> finalC)
     {
+        PrepareForward(blas, ws, x, timeMajor, weights, lengths, h0, c0, outputs, finalH, finalC);
+        if (ws.PackedRows > 0)
+            RnnGemms.InputProjection(blas, ws, weights, 0, ws.PackedRows);
+    }
+
+    /// <summary><see cref="BeginForward"/> without the input projection GEMM.</summary>
+    internal static void PrepareForward(BlasBackend blas, RnnWorkspace ws, ReadOnlySpan<float> x, bool timeMajor,
+        in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
+        Span<float> outputs, Span<float> finalH, Span<float> finalC)
+    {
         ArgumentNullException.ThrowIfNull(blas);
         ArgumentNullException.ThrowIfNull(ws);
         var cell = ws.Cell;
@@ -25,13 +35,12 @@ public static partial class FusedRnn
         RnnArgs.RequireCellState(cell, finalC.Length, bh, nameof(finalC), optional: false);
 
         ws.HasForward = false;
+        ws.ZeroInitialState = h0.IsEmpty;
         ws.Plan(lengths, timeMajor);
         PackedSequences.GatherInputs(ws, x);
         PackedSequences.LoadInitialState(ws, ws.HPrev, h0, finalH);
         if (cell.HasCellState)
             PackedSequences.LoadInitialState(ws, ws.CPrev, c0, finalC);
-        if (ws.PackedRows > 0)
-            RnnGemms.InputProjection(blas, ws, weights);
     }
 
     /// <summary>The forward time loop for sorted slots [slot0, slot1): steps 0 .. until no slot of the range runs.</summary>
@@ -69,6 +78,7 @@ public static partial class FusedRnn
         RnnArgs.RequireEmptyOr(dH0.Length, bh, nameof(dH0), "(B, H)");
         RnnArgs.RequireCellState(cell, dC0.Length, bh, nameof(dC0), optional: true);
 
+        ws.SkipsInitialGradient = dH0.IsEmpty;
         PackedSequences.LoadFinalGradient(ws, ws.DH, dFinalH);
         if (cell.HasCellState)
             PackedSequences.LoadFinalGradient(ws, ws.DC, dFinalC);
@@ -87,20 +97,26 @@ public static partial class FusedRnn
     internal static void EndBackward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, Span<float> dX,
         in RnnWeightGradients gradients, Span<float> dH0, Span<float> dC0)
     {
-        PackedSequences.StoreInitialGradient(ws, ws.DH, dH0);
-        if (ws.Cell.HasCellState)
-            PackedSequences.StoreInitialGradient(ws, ws.DC, dC0);
+        StoreInitialGradients(ws, dH0, dC0);
         if (ws.PackedRows == 0)
         {
             dX.Clear();
             return;
         }
-        RnnGemms.WeightGradients(blas, ws, gradients);
+        RnnGemms.WeightGradients(blas, ws, gradients, 0, ws.PackedRows, 1f);
         if (!dX.IsEmpty)
         {
-            RnnGemms.InputGradient(blas, ws, weights);
+            RnnGemms.InputGradient(blas, ws, weights, 0, ws.PackedRows);
             PackedSequences.ScatterInputGradient(ws, dX);
         }
+    }
+
+    /// <summary>dH0 and dC0 (when wanted) from the state gradients left by the time loop.</summary>
+    internal static void StoreInitialGradients(RnnWorkspace ws, Span<float> dH0, Span<float> dC0)
+    {
+        PackedSequences.StoreInitialGradient(ws, ws.DH, dH0);
+        if (ws.Cell.HasCellState)
+            PackedSequences.StoreInitialGradient(ws, ws.DC, dC0);
     }
 
     /// <summary>Step t of the forward pass for sorted rows [r0, r1) (r1 ≤ B_t).</summary>

@@ -77,18 +77,24 @@ public static partial class FusedRnn
     /// <param name="dX">(B, T, I) or (T, B, I), written; 0 past each length.</param>
     public static void InputGradient(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, Span<float> dX)
     {
+        if (!CheckInputGradient(blas, ws, weights, dX))
+            return;
+        RnnGemms.InputGradient(blas, ws, weights, 0, ws.PackedRows);
+        PackedSequences.ScatterInputGradient(ws, dX);
+    }
+
+    // The checks of InputGradient; false (with dX cleared) when there is no valid step at all.
+    private static bool CheckInputGradient(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, Span<float> dX)
+    {
         ArgumentNullException.ThrowIfNull(blas);
         ArgumentNullException.ThrowIfNull(ws);
         if (!ws.HasForward)
             throw new InvalidOperationException("FusedRnn.InputGradient needs a completed FusedRnn.Backward on this workspace.");
         weights.Validate(ws.Cell);
         RnnArgs.RequireLength(dX.Length, ws.Batch * ws.Steps * ws.Cell.Inputs, nameof(dX), ws.TimeMajor ? "(T, B, I)" : "(B, T, I)");
-        if (ws.PackedRows == 0)
-        {
-            dX.Clear();
-            return;
-        }
-        RnnGemms.InputGradient(blas, ws, weights);
-        PackedSequences.ScatterInputGradient(ws, dX);
+        if (ws.PackedRows > 0)
+            return true;
+        dX.Clear();
+        return false;
     }
 }

@@ -25,8 +25,9 @@ internal static class GruCell
         RnnGemms.RecurrentForward(blas, ws, weights, 1, t, r0, r1);
         for (int b = r0; b < r1; b++)
         {
+            var next = ws.NextStateRow(ws.HPrev, finalH, t, b);
             var row = new GruCandidateRow(ws.PreRow(t, b), weights.CandidateBias, ws.UnitRow(ws.HPrev, t, b),
-                ws.NextStateRow(ws.HPrev, finalH, t, b), ws.OutputRow(outputs, t, b));
+                next, ws.OutputRow(outputs, t, b, next));
             RowLoop.Run(ref row, ws.Cell.Units);
         }
     }

@@ -22,8 +22,9 @@ internal static class LstmCell
         {
             var gates = new LstmGatesRow(ws.PreRow(t, b), weights.Bias, ws.Cell.ForgetBias);
             RowLoop.Run(ref gates, units);
+            var hNext = ws.NextStateRow(ws.HPrev, finalH, t, b);
             var state = new LstmStateRow(ws.PreRow(t, b), ws.UnitRow(ws.CPrev, t, b), ws.UnitRow(ws.TanhC, t, b),
-                ws.NextStateRow(ws.CPrev, finalC, t, b), ws.NextStateRow(ws.HPrev, finalH, t, b), ws.OutputRow(outputs, t, b));
+                ws.NextStateRow(ws.CPrev, finalC, t, b), hNext, ws.OutputRow(outputs, t, b, hNext));
             RowLoop.Run(ref state, units);
         }
     }

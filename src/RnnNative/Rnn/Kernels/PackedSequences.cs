@@ -13,7 +13,7 @@ internal static class PackedSequences
         for (int t = 0; t < ws.MaxLength; t++)
             for (int b = 0; b < ws.Active[t]; b++)
                 x.Slice(ws.SequenceOffset(ws.Order[b], t, inputs), inputs)
-                    .CopyTo(ws.X.AsSpan(ws.PackedRow(t, b) * inputs, inputs));
+                    .CopyTo(ws.X.Row(ws.PackedRow(t, b)));
     }
 
     /// <summary>dX ← ws.DX (N, I) at valid steps, 0 at every step past an example's length.</summary>
@@ -22,7 +22,7 @@ internal static class PackedSequences
         int inputs = ws.Cell.Inputs;
         for (int t = 0; t < ws.MaxLength; t++)
             for (int b = 0; b < ws.Active[t]; b++)
-                ws.DX.AsSpan(ws.PackedRow(t, b) * inputs, inputs)
+                ws.DX.Row(ws.PackedRow(t, b))
                     .CopyTo(dX.Slice(ws.SequenceOffset(ws.Order[b], t, inputs), inputs));
         ClearPastLengths(ws, dX, inputs);
     }
@@ -47,20 +47,20 @@ internal static class PackedSequences
     /// Places the initial state (zeros when empty) of each example: in the packed "previous state" rows of
     /// step 0 when it runs, or straight into its final state when its length is 0.
     /// </summary>
-    public static void LoadInitialState(RnnWorkspace ws, float[] packedPrevious, ReadOnlySpan<float> initial,
+    public static void LoadInitialState(RnnWorkspace ws, RowBuffer packedPrevious, ReadOnlySpan<float> initial,
         Span<float> final)
     {
         int units = ws.Cell.Units;
         for (int slot = 0; slot < ws.Batch; slot++)
         {
             int example = ws.Order[slot];
-            var source = initial.IsEmpty ? ws.ZeroRow : initial.Slice(example * units, units);
+            ReadOnlySpan<float> source = initial.IsEmpty ? ws.ZeroRow : initial.Slice(example * units, units);
             source.CopyTo(slot < ws.Active[0] ? ws.UnitRow(packedPrevious, 0, slot) : final.Slice(example * units, units));
         }
     }
 
     /// <summary>dState (B, H) sorted ← dFinal in the caller's order (zeros when empty).</summary>
-    public static void LoadFinalGradient(RnnWorkspace ws, float[] dState, ReadOnlySpan<float> dFinal)
+    public static void LoadFinalGradient(RnnWorkspace ws, RowBuffer dState, ReadOnlySpan<float> dFinal)
     {
         int units = ws.Cell.Units;
         for (int slot = 0; slot < ws.Batch; slot++)
@@ -74,7 +74,7 @@ internal static class PackedSequences
     }
 
     /// <summary>dInitial in the caller's order ← dState (B, H) sorted; nothing when dInitial is empty.</summary>
-    public static void StoreInitialGradient(RnnWorkspace ws, float[] dState, Span<float> dInitial)
+    public static void StoreInitialGradient(RnnWorkspace ws, RowBuffer dState, Span<float> dInitial)
     {
         if (dInitial.IsEmpty)
             return;

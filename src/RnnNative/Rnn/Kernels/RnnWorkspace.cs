@@ -40,19 +40,19 @@ public sealed class RnnWorkspace
         Active = new int[steps + 1];
         RowOffset = new int[steps + 1];
         lengthSlots = new int[steps + 1];
-        X = new float[n * cell.Inputs];
-        DX = new float[n * cell.Inputs];
-        Pre = new float[n * cell.PreWidth];
-        DPre = new float[n * cell.PreWidth];
-        HPrev = new float[n * h];
-        CPrev = cell.Kind == RnnCellKind.Lstm ? new float[n * h] : [];
-        TanhC = cell.Kind == RnnCellKind.Lstm ? new float[n * h] : [];
-        RH = cell.Kind == RnnCellKind.Gru ? new float[n * h] : [];
-        DH = new float[batch * h];
-        DC = cell.Kind == RnnCellKind.Lstm ? new float[batch * h] : [];
-        DRH = cell.Kind == RnnCellKind.Gru ? new float[batch * h] : [];
-        ZeroRow = new float[h];
-        DiscardRow = new float[h];
+        bool lstm = cell.Kind == RnnCellKind.Lstm, gru = cell.Kind == RnnCellKind.Gru;
+        X = new RowBuffer(n, cell.Inputs);
+        DX = new RowBuffer(n, cell.Inputs);
+        Pre = new RowBuffer(n, cell.PreWidth);
+        DPre = new RowBuffer(n, cell.PreWidth);
+        HPrev = new RowBuffer(n, h);
+        CPrev = lstm ? new RowBuffer(n, h) : RowBuffer.Empty;
+        TanhC = lstm ? new RowBuffer(n, h) : RowBuffer.Empty;
+        RH = gru ? new RowBuffer(n, h) : RowBuffer.Empty;
+        DH = new RowBuffer(batch, h);
+        DC = lstm ? new RowBuffer(batch, h) : RowBuffer.Empty;
+        DRH = gru ? new RowBuffer(batch, h) : RowBuffer.Empty;
+        zeros = new RowBuffer(1, h);
     }
 
     /// <summary>The cell this workspace is shaped for.</summary>
@@ -64,7 +64,7 @@ public sealed class RnnWorkspace
 
     /// <summary>Bytes of scratch memory held.</summary>
     public long Bytes => 4L * (X.Length + DX.Length + Pre.Length + DPre.Length + HPrev.Length + CPrev.Length
-        + TanhC.Length + RH.Length + DH.Length + DC.Length + DRH.Length + 2 * ZeroRow.Length)
+        + TanhC.Length + RH.Length + DH.Length + DC.Length + DRH.Length + zeros.Length)
         + 4L * (Order.Length + SortedLengths.Length + Active.Length + RowOffset.Length + lengthSlots.Length);
 
     // ---- the plan of the current call (see Plan) ----
@@ -77,11 +77,13 @@ public sealed class RnnWorkspace
     internal int MaxLength => SortedLengths[0];
     internal bool TimeMajor { get; private set; }
     internal bool HasForward { get; set; }
+    internal bool ZeroInitialState { get; set; }       // h0 was empty: h_{-1}·Wh = 0 needs no GEMM at step 0
+    internal bool SkipsInitialGradient { get; set; }   // dH0 is not wanted: dh_{-1} = dPre_0·Whᵀ needs no GEMM
 
     // ---- buffers (shapes in the class remarks) ----
-    internal readonly float[] X, DX, Pre, DPre, HPrev, CPrev, TanhC, RH, DH, DC, DRH;
-    internal readonly float[] ZeroRow;      // (H) zeros: stands in for an absent initial state or output gradient
-    internal readonly float[] DiscardRow;   // (H) written and never read: stands in for absent outputs
+    internal readonly RowBuffer X, DX, Pre, DPre, HPrev, CPrev, TanhC, RH, DH, DC, DRH;   // rows 64-byte aligned
+    private readonly RowBuffer zeros;
+    internal Span<float> ZeroRow => zeros.Row(0);   // (H) zeros: stands in for an absent initial state or output gradient
 
     /// <summary>Sorts the batch by length (stable, descending) and lays out the packed rows. Lengths must be valid.</summary>
     internal void Plan(ReadOnlySpan<int> lengths, bool timeMajor)
@@ -120,27 +122,29 @@ public sealed class RnnWorkspace
     /// Where step t stores the new state of slot b: the packed "previous state" row of step t+1 when the
     /// example continues, otherwise (its last valid step) the caller's final-state row.
     /// </summary>
-    internal Span<float> NextStateRow(float[] packedPrevious, Span<float> finalState, int t, int slot)
+    internal Span<float> NextStateRow(RowBuffer packedPrevious, Span<float> finalState, int t, int slot)
     {
         int h = Cell.Units;
         return slot < Active[t + 1]
-            ? packedPrevious.AsSpan(PackedRow(t + 1, slot) * h, h)
+            ? packedPrevious.Row(PackedRow(t + 1, slot))
             : finalState.Slice(Order[slot] * h, h);
     }
     // ---- rows of the buffers, for sorted slot b at step t ----
-    internal Span<float> PreRow(int t, int slot) => Pre.AsSpan(PackedRow(t, slot) * Cell.PreWidth, Cell.PreWidth);
-    internal Span<float> DPreRow(int t, int slot) => DPre.AsSpan(PackedRow(t, slot) * Cell.PreWidth, Cell.PreWidth);
+    internal Span<float> PreRow(int t, int slot) => Pre.Row(PackedRow(t, slot));
+    internal Span<float> DPreRow(int t, int slot) => DPre.Row(PackedRow(t, slot));
 
     /// <summary>Row (t, b) of a packed (N, H) buffer: HPrev, CPrev, TanhC or RH.</summary>
-    internal Span<float> UnitRow(float[] packed, int t, int slot) =>
-        packed.AsSpan(PackedRow(t, slot) * Cell.Units, Cell.Units);
+    internal Span<float> UnitRow(RowBuffer packed, int t, int slot) => packed.Row(PackedRow(t, slot));
 
     /// <summary>Row b of a (B, H) buffer of sorted slots: DH, DC or DRH.</summary>
-    internal Span<float> BatchRow(float[] buffer, int slot) => buffer.AsSpan(slot * Cell.Units, Cell.Units);
+    internal Span<float> BatchRow(RowBuffer buffer, int slot) => buffer.Row(slot);
 
-    /// <summary>The caller's output row of slot b at step t; a scratch row when no outputs are wanted.</summary>
-    internal Span<float> OutputRow(Span<float> outputs, int t, int slot) =>
-        outputs.IsEmpty ? DiscardRow : outputs.Slice(SequenceOffset(Order[slot], t, Cell.Units), Cell.Units);
+    /// <summary>
+    /// The caller's output row of slot b at step t; when no outputs are wanted, <paramref name="stateRow"/> (the
+    /// row the same h goes to anyway: written twice, no shared scratch that threads running slices would contend on).
+    /// </summary>
+    internal Span<float> OutputRow(Span<float> outputs, int t, int slot, Span<float> stateRow) =>
+        outputs.IsEmpty ? stateRow : outputs.Slice(SequenceOffset(Order[slot], t, Cell.Units), Cell.Units);
 
     /// <summary>The caller's output-gradient row of slot b at step t; zeros when no output gradient was given.</summary>
     internal ReadOnlySpan<float> GradientRow(ReadOnlySpan<float> dOutputs, int t, int slot) =>

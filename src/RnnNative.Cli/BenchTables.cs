@@ -1,0 +1,41 @@
+using System.Globalization;
+using RnnNative.Benchmarking;
+using Spectre.Console;
+
+namespace RnnNative.Cli;
+
+/// <summary>The tables of <c>rnn bench</c>: throughput against the bound, then where the step's time goes.</summary>
+internal static class BenchTables
+{
+    public static void Write(IAnsiConsole console, IReadOnlyList<BenchmarkResult> results)
+    {
+        var main = new Table().AddColumns("backend", "threads", "threading", "samples/s", "step ms p50", "p90",
+            "GFLOP/s", "SGEMM 1024³", "bound samples/s", "% of bound", "alloc B/step");
+        foreach (var r in results)
+            main.AddRow(r.Backend, N(r.Threads), r.Threading, F(r.SamplesPerSec, 0), F(r.StepMsP50, 2), F(r.StepMsP90, 2),
+                F(r.Gflops, 1), F(r.SgemmGflops1024, 1), F(r.BoundSamplesPerSec, 0), F(r.PercentOfBound, 1), N(r.AllocatedBytesPerStep));
+        console.Write(main);
+
+        var parts = new Table().AddColumns("backend", "threads", "GEMM", "elementwise", "optimizer", "waiting", "other");
+        foreach (var r in results)
+        {
+            var b = r.Breakdown;
+            parts.AddRow(r.Backend, N(r.Threads), Share(b.GemmMs, b), Share(b.ElementwiseMs, b), Share(b.OptimizerMs, b),
+                Share(b.WaitMs, b), Share(b.OtherMs, b));
+        }
+        console.WriteLine("time per step, as seen by the thread that runs the graph (ms, % of the step):");
+        console.Write(parts);
+
+        var first = results.Count > 0 ? results[0] : null;
+        if (first is not null)
+            console.WriteLine($"GEMM FLOPs per step: {first.FlopsPerStep:N0} in {first.GemmCallsPerStep} calls; load average {F(first.LoadAverage, 2)}");
+        foreach (var r in results.DistinctBy(r => r.Backend))
+            console.WriteLine($"{r.Backend}: {r.Kernel}; check: max relative gradient error {r.CheckMaxRelativeError:G2}");
+    }
+
+    private static string Share(double ms, StepBreakdown b) =>
+        b.TotalMs > 0 ? $"{F(ms, 2)} ({F(100 * ms / b.TotalMs, 0)}%)" : "-";
+
+    private static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using RnnNative.Blas;
+
+namespace RnnNative.Benchmarking;
+
+/// <summary>
+/// A <see cref="BlasBackend"/> that forwards every GEMM to another backend and counts what went through it:
+/// calls and floating-point operations (2·m·n·k per call, from every thread) and the time spent in GEMM on
+/// one chosen thread (the thread whose step time is being broken down).
+/// </summary>
+/// <remarks>
+/// Counting is off until <see cref="GemmCounters.Recording"/> is set, so a timed loop pays one branch per
+/// call. The single-threaded sibling the engine asks for when it splits a batch across threads is another
+/// <see cref="CountingBlas"/> over the inner backend's sibling, sharing the same <see cref="Counters"/>.
+/// </remarks>
+public sealed class CountingBlas : BlasBackend
+{
+    private readonly BlasBackend _inner;
+    private readonly bool _ownsInner;
+
+    /// <summary>Wraps <paramref name="inner"/>; disposing this disposes it when <paramref name="ownsInner"/>.</summary>
+    public CountingBlas(BlasBackend inner, bool ownsInner = true) : this(inner, ownsInner, new GemmCounters()) { }
+
+    private CountingBlas(BlasBackend inner, bool ownsInner, GemmCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        _inner = inner;
+        _ownsInner = ownsInner;
+        Counters = counters;
+    }
+
+    /// <summary>What has been counted (shared with the single-threaded sibling).</summary>
+    public GemmCounters Counters { get; }
+
+    /// <summary>The backend every call goes to.</summary>
+    public BlasBackend Inner => _inner;
+
+    /// <inheritdoc />
+    public override BlasKind Kind => _inner.Kind;
+    /// <inheritdoc />
+    public override string LibraryPath => _inner.LibraryPath;
+    /// <inheritdoc />
+    public override string Version => _inner.Version;
+    /// <inheritdoc />
+    public override string Kernel => _inner.Kernel;
+    /// <inheritdoc />
+    public override int LibraryThreads => _inner.LibraryThreads;
+
+    /// <inheritdoc />
+    public override int Threads
+    {
+        get => _inner.Threads;
+        set => _inner.Threads = value;
+    }
+
+    /// <inheritdoc />
+    protected override void SgemmCore(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        if (!Counters.Recording)
+        {
+            _inner.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+        long start = Stopwatch.GetTimestamp();
+        _inner.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        Counters.Add(2L * m * n * k, Stopwatch.GetTimestamp() - start);
+    }
+
+    internal override BlasBackend? CreateSingleThreaded() =>
+        _inner.CreateSingleThreaded() is { } serial ? new CountingBlas(serial, ownsInner: true, Counters) : null;
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        if (_ownsInner) _inner.Dispose();
+        base.Dispose();
+    }
+}
+
+/// <summary>Counts of the GEMMs that went through a <see cref="CountingBlas"/> while recording.</summary>
+public sealed class GemmCounters
+{
+    private long _calls, _flops, _ticks;
+
+    /// <summary>Whether calls are counted.</summary>
+    public bool Recording { get; set; }
+
+    /// <summary>
+    /// The thread whose GEMM time <see cref="Ticks"/> sums (calls and FLOPs are counted from every thread);
+    /// the thread that last called <see cref="Reset"/>.
+    /// </summary>
+    public int TimedThreadId { get; private set; } = Environment.CurrentManagedThreadId;
+
+    /// <summary>GEMM calls counted.</summary>
+    public long Calls => Interlocked.Read(ref _calls);
+
+    /// <summary>Floating-point operations counted: Σ 2·m·n·k.</summary>
+    public long Flops => Interlocked.Read(ref _flops);
+
+    /// <summary><see cref="Stopwatch"/> ticks spent in GEMM calls made on <see cref="TimedThreadId"/>.</summary>
+    public long Ticks => Interlocked.Read(ref _ticks);
+
+    /// <summary>Zeroes the counts and makes the calling thread the timed one.</summary>
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _calls, 0);
+        Interlocked.Exchange(ref _flops, 0);
+        Interlocked.Exchange(ref _ticks, 0);
+        TimedThreadId = Environment.CurrentManagedThreadId;
+    }
+
+    internal void Add(long flops, long ticks)
+    {
+        Interlocked.Increment(ref _calls);
+        Interlocked.Add(ref _flops, flops);
+        if (Environment.CurrentManagedThreadId == TimedThreadId) Interlocked.Add(ref _ticks, ticks);
+    }
+}

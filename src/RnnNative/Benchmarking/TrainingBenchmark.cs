@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using RnnNative.Blas;
+using RnnNative.Blas.Native;
+using RnnNative.Models;
+
+namespace RnnNative.Benchmarking;
+
+/// <summary>
+/// Trains the reference <see cref="SequenceClassifier"/> on random data and measures samples per second
+/// against the GEMM limit of the same backend and threads, measured in the same run.
+/// </summary>
+/// <remarks>
+/// Order: build; the 1024³ SGEMM rate (again after the timed steps; the higher counts); one training step with every GEMM counted (the step's FLOPs) whose
+/// gradients are checked against the same step on the managed backend with one thread (a mismatch throws
+/// <see cref="BenchmarkCheckException"/> before anything is timed); warm-up steps; the timed steps (median and
+/// 90th percentile, allocations); then profiled steps for the breakdown.
+/// </remarks>
+public static class TrainingBenchmark
+{
+    /// <summary>Runs one configuration on a new backend of <see cref="BenchmarkOptions.Backend"/>.</summary>
+    public static BenchmarkResult Run(BenchmarkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var blas = BlasBackend.Create(options.Backend, options.Threads);
+        return Run(options, blas);
+    }
+
+    /// <summary>Runs one configuration on <paramref name="blas"/> (its kind and threads are used as they are; not disposed).</summary>
+    public static BenchmarkResult Run(BenchmarkOptions options, BlasBackend blas)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(blas);
+        options.Validate();
+        double load = LoadAverage();
+        var model = new SequenceClassifier(new SequenceClassifierOptions
+        {
+            Steps = options.Steps, Inputs = options.Inputs, Units = options.Units, Classes = options.Classes,
+            Cell = options.Cell, Seed = options.Seed,
+        });
+        var feeds = RandomBatch(model, options);
+        using var counting = new CountingBlas(blas, ownsInner: false);
+        using var session = new Session(model.Graph, new SessionOptions { Blas = counting, RnnThreading = options.Threading });
+        session.Run(model.Graph.GlobalVariablesInitializer());
+
+        // The SGEMM rate first: a BLAS thread team it wakes spins for a while afterwards, which the warm-up absorbs.
+        double sgemm = SgemmRate.Measure(blas);
+        var (flops, calls, checkError) = CheckedFirstStep(session, counting.Counters, model, feeds, blas.Describe());
+        for (int i = 0; i < options.WarmupSteps; i++) session.Run(model.TrainOp, feeds);
+        var (stepSeconds, allocated) = TimeSteps(session, model.TrainOp, feeds, options.TimedSteps);
+        // Measured again after the steps: on a shared machine one measurement can fall into a busy moment; the
+        // higher of the two is the better estimate of the limit (and the lower percentage of bound).
+        sgemm = Math.Max(sgemm, SgemmRate.Measure(blas));
+        var breakdown = Profile(session, counting.Counters, model.TrainOp, feeds, options.ProfiledSteps);
+
+        double p50 = Statistics.Percentile(stepSeconds, 50), p90 = Statistics.Percentile(stepSeconds, 90);
+        double bound = sgemm * 1e9 / flops * options.Batch;
+        return new BenchmarkResult
+        {
+            Backend = BackendName(blas.Kind), Threads = blas.Threads, Threading = ThreadingName(session),
+            Cell = options.Cell.ToString().ToLowerInvariant(), Batch = options.Batch, Units = options.Units,
+            Steps = options.Steps, Inputs = options.Inputs, TimedSteps = options.TimedSteps,
+            SamplesPerSec = options.Batch / p50, StepMsP50 = p50 * 1e3, StepMsP90 = p90 * 1e3,
+            Gflops = flops / p50 / 1e9, SgemmGflops1024 = sgemm, BoundSamplesPerSec = bound,
+            PercentOfBound = options.Batch / p50 / bound * 100, AllocatedBytesPerStep = allocated,
+            FlopsPerStep = flops, GemmCallsPerStep = calls, Kernel = blas.Kernel,
+            MklKernel = blas.Kind == BlasKind.Mkl ? MklNative.KernelLibrary() : null, BlasVersion = blas.Version,
+            CheckMaxRelativeError = checkError, Breakdown = breakdown, LoadAverage = load,
+        };
+    }
+
+    /// <summary>The name of a backend kind in results and on the command line.</summary>
+    public static string BackendName(BlasKind kind) => kind.ToString().ToLowerInvariant();
+
+    private static string ThreadingName(Session session) => session.RnnThreads switch
+    {
+        > 1 => "batch-split",
+        _ => session.Blas.Threads > 1 ? "blas-threads" : "serial",
+    };
+
+    // X (B, T, I) uniform in [0, 1) like pixel intensities, labels uniform over the classes.
+    private static FeedDict RandomBatch(SequenceClassifier model, BenchmarkOptions options)
+    {
+        var random = new Random(options.Seed);
+        var x = new float[options.Batch * options.Steps * options.Inputs];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextDouble();
+        var y = new int[options.Batch];
+        for (int i = 0; i < y.Length; i++) y[i] = random.Next(options.Classes);
+        return new FeedDict
+        {
+            [model.X] = Tensor.FromArray(x, options.Batch, options.Steps, options.Inputs),
+            [model.Y] = Tensor.FromArray(y, options.Batch),
+        };
+    }
+
+    // The first training step, with every GEMM counted, and its gradients compared with the same step from
+    // the same weights on the managed backend with one thread.
+    private static (long Flops, long Calls, double Error) CheckedFirstStep(Session session, GemmCounters counters,
+        SequenceClassifier model, FeedDict feeds, string what)
+    {
+        using var reference = new Session(model.Graph, new SessionOptions { Backend = BlasKind.Managed, Threads = 1 });
+        foreach (var variable in model.Graph.GlobalVariables) reference.Assign(variable, session.Read(variable));
+        counters.Reset();
+        counters.Recording = true;
+        session.Run(model.TrainOp, feeds);
+        counters.Recording = false;
+        reference.Run(model.TrainOp, feeds);
+        double error = GradientCheck.Verify(session, reference, what);
+        return (counters.Flops, counters.Calls, error);
+    }
+
+    private static (double[] Seconds, long AllocatedPerStep) TimeSteps(Session session, Node train, FeedDict feeds, int steps)
+    {
+        var seconds = new double[steps];
+        long allocatedBefore = AllocatedBytes(session);
+        for (int i = 0; i < steps; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            session.Run(train, feeds);
+            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        long allocated = AllocatedBytes(session) - allocatedBefore;
+        return (seconds, allocated / steps);
+    }
+
+    /// <summary>Managed bytes allocated so far by this thread and the session's helper threads.</summary>
+    internal static long AllocatedBytes(Session session) =>
+        GC.GetAllocatedBytesForCurrentThread() + session.HelperAllocatedBytes;
+
+    private static StepBreakdown Profile(Session session, GemmCounters counters, Node train, FeedDict feeds, int steps)
+    {
+        if (steps == 0) return new StepBreakdown(0, 0, 0, 0, 0);
+        var profile = new StepProfile(session, counters);
+        counters.Reset();
+        counters.Recording = true;
+        session.Observer = profile;
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < steps; i++) session.Run(train, feeds);
+        long total = Stopwatch.GetTimestamp() - start;
+        session.Observer = null;
+        counters.Recording = false;
+        return profile.Breakdown(total, steps);
+    }
+
+    // The 1-minute load average from /proc/loadavg; -1 where there is none.
+    private static double LoadAverage()
+    {
+        try
+        {
+            string first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(first, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return -1;
+        }
+    }
+}
