@@ -48,7 +48,10 @@ function Invoke-Deps { . (Join-Path $Root 'build/Deps.ps1'); Invoke-DepsTask -Ro
 
 try {
     switch ($Task) {
-        'help' { Get-Help $PSCommandPath -Detailed | Out-Host }
+        'help' { # the task list from the comment block at the top of this file
+            $text = Get-Content $PSCommandPath -Raw
+            Write-Host ([regex]::Match($text, '(?s)\.DESCRIPTION\s*\n(.*?)\n\.EXAMPLE').Groups[1].Value)
+        }
         'deps' { Invoke-Deps }
         'build' { Invoke-Exe dotnet (@('build', (Join-Path $Root 'RnnNative.sln'), '-c', $Configuration, '-nologo') + $Rest) }
         'test' {

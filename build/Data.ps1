@@ -20,6 +20,27 @@ $script:DataSets = [ordered]@{
     }
 }
 
+# Word lists for `rnn langid`, one set per language: 'wordlist-NAME' unpacks Debian's PACKAGE and copies
+# /usr/share/dict/FILE to data/wordlists/NAME (one word per line, UTF-8). Licences in data/README.md.
+# Columns: NAME, PACKAGE, FILE, size, SHA-256. In a script block of its own: this file is dot-sourced into
+# build.ps1's function scope, whose $Name the loop variables would otherwise overwrite.
+& { foreach ($list in @(
+    @('english', 'wamerican', 'american-english', 985084, '9f513f1ceadb6a01c5485b7dbdfd5118dc66cd70b59cae2851292112d4066a32'),
+    @('german', 'wngerman', 'ngerman', 4725887, '4864ca7300aae638c611114092ed566ba232b35e42280fcfb5509c5d121b307d'),
+    @('french', 'wfrench', 'french', 4006521, '33b3a15b7c47c4b85aaafa7c8b41d3fee9c7ca1383381bb8f710372ce7474f06'),
+    @('spanish', 'wspanish', 'spanish', 852190, '6b26adc955ec682e41e98d626d0ed1f778511065ee1f7f19c28e8b3cb574b9b6'),
+    @('italian', 'witalian', 'italian', 1248830, '096f728b7b63073f32604dfaa7c5dbf5b2d32123880f0b05fe462670630f6218'),
+    @('portuguese', 'wportuguese', 'portuguese', 5002589, '0ae13d0be0b580a4f279e64c963371824092d05acca48a2523f562c228144536'),
+    @('dutch', 'wdutch', 'dutch', 5096240, '2e5128e8e7f9a5bdfc427c784c839986b0df1386cc53aef90ed2df71644f3987')
+)) {
+    $name, $package, $file, $size, $sha256 = $list
+    $script:DataSets["wordlist-$name"] = @{
+        Packages = @($package)
+        Target   = 'data/wordlists'
+        Files    = [ordered]@{ $name = @{ From = "usr/share/dict/$file"; Size = $size; Sha256 = $sha256 } }
+    }
+} }
+
 function Invoke-DataTask {
     param([string]$Root, [string[]]$Arguments)
     $names = @($Arguments | Where-Object { $_ })

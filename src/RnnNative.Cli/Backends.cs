@@ -47,6 +47,10 @@ internal static class Backends
     {
         var blas = session.Blas;
         string threads = blas.Threads == 1 ? "1 thread" : $"{blas.Threads} threads";
-        return $"{Name(blas.Kind)} ({blas.Version}; {threads})";
+        string line = $"{Name(blas.Kind)} ({blas.Version}; {threads})";
+        // The default falls back to the managed GEMM where OpenBLAS does not load: say so, and how to fix it.
+        if (blas.Kind == BlasKind.Managed && !BlasBackend.IsAvailable(BlasKind.OpenBlas, out _))
+            line += " — OpenBLAS not found, using the slower managed GEMM (fix: dotnet tool restore && dotnet pwsh build.ps1 deps)";
+        return line;
     }
 }

@@ -20,8 +20,12 @@ public static class RnnCli
           train     train a sequence classifier (defaults: the lecture's 28x28 model on data/fashion-mnist)
           eval      accuracy and confusion matrix of a saved model on a data set
           predict   class and probabilities for each example of a file or of CSV rows on stdin
+          forecast  the lecture's time series: train on a CSV column, score held-out windows, generate, plot
+          textgen   character-level language model on a UTF-8 text: bits/char, checkpoint, sampled text
           info      BLAS backends, native library, threads, CPU features, .NET version
           bench     training throughput per backend and thread count against the machine's GEMM limit
+          langid    sequence to vector: which language a word is from (GRU over characters, variable lengths)
+          generate  vector to sequence: Fashion-MNIST images generated row by row from their class
         """;
 
     /// <summary>Runs one command with all output (and errors) written to <paramref name="output"/>.</summary>
@@ -74,8 +78,12 @@ public static class RnnCli
             "eval" => EvalCommand.Run(options, console),
             "predict" => PredictCommand.Run(options, console, input),
             "info" => InfoCommand.Run(options, console),
+            "forecast" => ForecastCommand.Run(options, console, cancellation),
+            "textgen" => TextGenCommand.Run(options, console, cancellation),
+            "langid" => LangIdCommand.Run(options, console, cancellation),
+            "generate" => GenerateCommand.Run(options, console, cancellation),
             "bench" => BenchCommand.Run(options, console),
-            _ => throw new UsageException($"unknown command '{args[0]}' (commands: train, eval, predict, info)."),
+            _ => throw new UsageException($"unknown command '{args[0]}' (run 'rnn --help' for the list of commands)."),
         };
     }
 

@@ -1,5 +1,9 @@
 using BenchmarkDotNet.Running;
+using RnnNative.Benchmarks;
 
-// dotnet run -c Release --project tests/RnnNative.Benchmarks -- --filter '*' --job short
-// (or: dotnet pwsh build.ps1 bench)
-BenchmarkSwitcher.FromAssembly(typeof(RnnNative.Benchmarks.GemmBenchmarks).Assembly).Run(args);
+// BenchmarkDotNet:  dotnet run -c Release --project tests/RnnNative.Benchmarks -- --filter 'RnnNative.Benchmarks.*' --job short
+//                   (or: dotnet pwsh build.ps1 bench)
+// best-of loop:     dotnet run -c Release --project tests/RnnNative.Benchmarks -- best-of managed|openblas|mkl|mklavx2 [rounds]
+if (args.Length > 0 && args[0] == "best-of") return BestOfGemm.Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
+return 0;

@@ -1,35 +1,5 @@
 namespace RnnNative.Data;
 
-/// <summary>
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny 64-bit generator whose output is fixed by its seed on every
-/// platform and runtime, unlike <see cref="Random"/>, whose algorithm .NET does not specify.
-/// </summary>
-internal struct SplitMix64(ulong seed)
-{
-    private ulong _state = seed;
-
-    /// <summary>state += golden gamma; z = mix(state) with two xor-shift-multiply rounds.</summary>
-    public ulong Next()
-    {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    /// <summary>Uniform integer in [0, bound) without modulo bias (Lemire's multiply-and-reject).</summary>
-    public uint NextBelow(uint bound)
-    {
-        ulong m = (ulong)(uint)(Next() >> 32) * bound;
-        if ((uint)m < bound)
-        {
-            uint threshold = (0u - bound) % bound;
-            while ((uint)m < threshold) m = (ulong)(uint)(Next() >> 32) * bound;
-        }
-        return (uint)(m >> 32);
-    }
-}
-
 /// <summary>Seeded Fisher–Yates permutations.</summary>
 internal static class Shuffle
 {

@@ -36,7 +36,7 @@ public abstract class Initializer
     {
         internal override void Fill(Span<float> values, ReadOnlySpan<int> dims, ulong seed)
         {
-            var rng = new Rng(seed);
+            var rng = new SplitMix64(seed);
             for (int i = 0; i < values.Length; i++)
             {
                 double z = rng.NextNormal();
@@ -50,7 +50,7 @@ public abstract class Initializer
     {
         internal override void Fill(Span<float> values, ReadOnlySpan<int> dims, ulong seed)
         {
-            var rng = new Rng(seed);
+            var rng = new SplitMix64(seed);
             for (int i = 0; i < values.Length; i++) values[i] = (float)(min + (max - min) * rng.NextDouble());
         }
     }

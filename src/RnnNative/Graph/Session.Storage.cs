@@ -61,7 +61,7 @@ public sealed partial class Session
         }
     }
 
-    /// <summary>Points a node's output at <paramref name="length"/> elements of another node's storage, from <paramref name="offset"/>.</summary>
+    /// <summary>Points a node's output (as many elements as its dims hold) at another node's storage, from <paramref name="offset"/>.</summary>
     internal void BindView(Node node, Node target, int offset)
     {
         ref var slot = ref _slots[node.Id];

@@ -50,7 +50,7 @@ internal sealed class DropoutOp : Node
         if (!saved.Active) { x.CopyTo(y); return; }
         if (saved.Mask.Length < x.Length) saved.Mask = GC.AllocateArray<float>(x.Length, pinned: true);
         var mask = saved.Mask.AsSpan(0, x.Length);
-        var rng = new Rng(SeedMixer.Mix(_seed, (ulong)saved.Step++));
+        var rng = new SplitMix64(SeedMixer.Mix(_seed, (ulong)saved.Step++));
         float scale = 1f / _keepProb;
         for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextSingle() < _keepProb ? scale : 0f;
         TensorPrimitives.Multiply(x, mask, y);

@@ -80,3 +80,40 @@ public class SequenceClassifierTests
         Assert.True(accuracy.ToScalar() > 0.9f, $"accuracy {accuracy.ToScalar()}");
     }
 }
+
+public class ClassifierGradientTests
+{
+    [Theory]
+    [InlineData("basic")]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    [InlineData("stack")]
+    public void FusedClassifierGradientsMatchFiniteDifferences(string kind)
+    {
+        var g = new Graph(21);
+        var x = g.Placeholder("X", new Shape(-1, 4, 3));
+        var y = g.Placeholder("y", new Shape(-1), DType.Int32);
+        var lengths = g.Placeholder("len", new Shape(-1), DType.Int32);
+        RnnCell cell = kind switch
+        {
+            "lstm" => new BasicLstmCell(5),
+            "gru" => new GruCell(5),
+            "stack" => new MultiRnnCell([new GruCell(4), new BasicRnnCell(5)]),
+            _ => new BasicRnnCell(5),
+        };
+        var (_, state) = Rnn.Dynamic(cell, x, lengths);
+        var logits = Layers.Dense(state, 3);
+        var loss = Ops.ReduceMean(Ops.SparseSoftmaxCrossEntropyWithLogits(y, logits));
+        using var s = new Session(g);
+        s.Run(g.GlobalVariablesInitializer());
+        var rng = new Random(4);
+        var xs = Enumerable.Range(0, 4 * 4 * 3).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var feeds = new FeedDict
+        {
+            [x] = Tensor.FromArray(xs, 4, 4, 3),
+            [y] = Tensor.From(new[] { 0, 2, 1, 2 }),
+            [lengths] = Tensor.From(new[] { 4, 2, 0, 3 }),
+        };
+        Reference.GradientCheck.Assert(g, s, loss, [.. g.TrainableVariables, x], feeds);
+    }
+}

@@ -57,8 +57,7 @@ public class FusedVersusUnrolledTests
         }
     }
 
-    private static int StateUnits(RnnCell cell, int part) => cell is MultiRnnCell m
-        ? m.Cells.SelectMany(c => Enumerable.Repeat(c.NumUnits, c.StateParts)).ElementAt(part) : cell.NumUnits;
+    private static int StateUnits(RnnCell cell, int part) => cell.StateSize(part);
 
     // A fixed random weighting of a tensor, so that every element's gradient differs.
     private static Node Probe(Graph g, Node like, string name)

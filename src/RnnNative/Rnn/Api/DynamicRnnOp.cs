@@ -19,7 +19,7 @@ internal sealed class DynamicRnnOp : Node, IMultiOutput
     public DynamicRnnOp(FusedCell fused, int inputSize, int units, Node x, Node? lengths, IReadOnlyList<Node>? initialState, bool timeMajor)
         : base(x.Graph, "DynamicRnn", null, DType.Float32,
             timeMajor ? new Shape(x.Shape[0], x.Shape[1], units) : new Shape(x.Shape[0], x.Shape[1], units),
-            Inputs(x, fused.Weights, lengths, initialState))
+            InputList(x, fused.Weights, lengths, initialState))
     {
         Spec = new RnnCellSpec(fused.Kind, inputSize, units, fused.Kind == RnnCellKind.Lstm ? fused.ForgetBias : 1f);
         TimeMajor = timeMajor;
@@ -34,7 +34,7 @@ internal sealed class DynamicRnnOp : Node, IMultiOutput
         FinalC = Spec.HasCellState ? new OutputView(this, 2, "c", stateShape, StateDims, s => Shape.Count(s.Dims(this)) + StateLength(s)) : null;
     }
 
-    private static Node[] Inputs(Node x, Variable[] weights, Node? lengths, IReadOnlyList<Node>? initialState) =>
+    private static Node[] InputList(Node x, Variable[] weights, Node? lengths, IReadOnlyList<Node>? initialState) =>
         [x, .. weights, .. (lengths is null ? Array.Empty<Node>() : [lengths]), .. (initialState ?? [])];
 
     public RnnCellSpec Spec { get; }

@@ -31,6 +31,9 @@ public sealed class DropoutWrapper(RnnCell cell, Node training, float inputKeepP
     /// <inheritdoc />
     public override int StateParts => Cell.StateParts;
 
+    /// <inheritdoc />
+    public override int StateSize(int part) => Cell.StateSize(part);
+
     private static float CheckProbability(float p, string name) =>
         p > 0f && p <= 1f ? p : throw new ArgumentOutOfRangeException(name, $"A keep probability must be in (0, 1], got {p}.");
 

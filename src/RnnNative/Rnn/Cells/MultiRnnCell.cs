@@ -21,6 +21,17 @@ public sealed class MultiRnnCell : RnnCell
     /// <inheritdoc />
     public override int StateParts => Cells.Sum(c => c.StateParts);
 
+    /// <inheritdoc />
+    public override int StateSize(int part)
+    {
+        foreach (var cell in Cells)
+        {
+            if (part < cell.StateParts) return cell.StateSize(part);
+            part -= cell.StateParts;
+        }
+        throw new ArgumentOutOfRangeException(nameof(part), $"{Name} has {StateParts} state parts.");
+    }
+
     private protected override Variable[] Build(Graph g, int inputSize)
     {
         var variables = new List<Variable>();

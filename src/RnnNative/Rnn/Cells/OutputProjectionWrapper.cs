@@ -21,6 +21,9 @@ public sealed class OutputProjectionWrapper(RnnCell cell, int outputSize, string
     /// <inheritdoc />
     public override int StateParts => Cell.StateParts;
 
+    /// <inheritdoc />
+    public override int StateSize(int part) => Cell.StateSize(part);
+
     internal Variable Kernel => Variables[^2];
     internal Variable Bias => Variables[^1];
 

@@ -47,9 +47,12 @@ public abstract class RnnCell
     /// <summary>One step: (output, new state parts) from the input (B, I) and the state parts.</summary>
     public abstract (Node Output, Node[] State) Call(Node input, Node[] state);
 
+    /// <summary>Width of state part <paramref name="part"/> (H for most cells; an LSTM with projection has (c: H, m: P)).</summary>
+    public virtual int StateSize(int part) => NumUnits;
+
     /// <summary>Zero state parts for the batch size of <paramref name="batchSource"/> (its dim 0).</summary>
     public Node[] ZeroState(Node batchSource) =>
-        Enumerable.Range(0, StateParts).Select(_ => (Node)new BatchZerosOp(batchSource, NumUnits)).ToArray();
+        Enumerable.Range(0, StateParts).Select(p => (Node)new BatchZerosOp(batchSource, StateSize(p))).ToArray();
 
     internal void EnsureBuilt(Graph graph, int inputSize)
     {

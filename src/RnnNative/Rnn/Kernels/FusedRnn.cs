@@ -71,6 +71,9 @@ public static partial class FusedRnn
     /// dX alone, after a <see cref="Backward"/> that skipped it: one GEMM over all valid steps from the
     /// pre-activation gradients that backward left in <paramref name="ws"/>, scattered back to the layout of x.
     /// </summary>
+    /// <param name="blas">GEMM provider.</param>
+    /// <param name="ws">The workspace of the matching forward and backward calls.</param>
+    /// <param name="weights">The same weights as in those calls.</param>
     /// <param name="dX">(B, T, I) or (T, B, I), written; 0 past each length.</param>
     public static void InputGradient(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, Span<float> dX)
     {
