@@ -47,6 +47,21 @@ public class BatchSplitTests
         Compare.ZeroPastLengths(p, threaded.Outputs, p.Units, "outputs");
     }
 
+    [Theory]
+    [InlineData(RnnCellKind.Lstm)]
+    [InlineData(RnnCellKind.Gru)]
+    public void MorePartsThanRowsLeaveSomePartsEmpty(RnnCellKind kind)
+    {
+        // Three parts for two examples of lengths 1 and 0 (N = 1 packed row): two parts get no slot, no row.
+        var p = RnnProblem.Random(kind, batch: 2, steps: 2, inputs: 3, units: 5, lengths: [1, 0], timeMajor: false, seed: 90);
+        using var blas = BlasBackend.Create(BlasKind.Managed);
+        var serial = new FusedRunner(p).Run(blas);
+        using var split = new BatchSplit(BlasBackend.Create(BlasKind.Managed), 3);
+        var threaded = RunSplit(p, split);
+        foreach (var ((name, expected), (_, actual)) in serial.All().Zip(threaded.All()))
+            Assert.True(GradientCloseness(expected, actual) <= 1e-6, $"{name} differs between 1 and 3 threads.");
+    }
+
     [Fact]
     public void SplitRunsRepeatOnTheSameWorkspaceAndThreads()
     {

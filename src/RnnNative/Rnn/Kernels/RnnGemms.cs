@@ -56,6 +56,15 @@ internal static class RnnGemms
     public static void WeightGradients(BlasBackend blas, RnnWorkspace ws, in RnnWeightGradients gradients, int r0, int r1, float beta)
     {
         var cell = ws.Cell;
+        if (r1 <= r0)   // no rows (a part with an empty share): a sum of nothing; a GEMM needs k ≥ 1
+        {
+            if (beta == 0)
+            {
+                gradients.Kernel.Clear();
+                gradients.CandidateKernel.Clear();
+            }
+            return;
+        }
         for (int g = 0; g < cell.GroupCount; g++)
         {
             int width = cell.GroupWidth(g);
