@@ -15,7 +15,7 @@ public sealed record BenchmarkResult
     public required string Backend { get; init; }
     /// <summary>Threads the step used.</summary>
     public required int Threads { get; init; }
-    /// <summary>How the threads were used: "serial", "batch-halves" (the batch split across .NET threads, each with a single-threaded BLAS) or "blas-threads".</summary>
+    /// <summary>How the threads were used: "serial", "batch-split" (the batch cut across .NET threads, each with a single-threaded BLAS) or "blas-threads".</summary>
     public required string Threading { get; init; }
     /// <summary>"basic", "lstm" or "gru".</summary>
     public required string Cell { get; init; }

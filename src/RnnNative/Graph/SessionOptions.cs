@@ -8,7 +8,10 @@ public sealed class SessionOptions
     /// <summary>The backend; null means the <c>RNNNATIVE_BLAS</c> environment variable, else OpenBLAS where it loads, else managed.</summary>
     public BlasKind? Backend { get; init; }
 
-    /// <summary>Threads per GEMM.</summary>
+    /// <summary>
+    /// Threads the session may use: with <see cref="RnnThreading.BatchSplit"/> (the default for more than one) the
+    /// fused RNN cuts the batch across that many threads and every GEMM runs on one; otherwise threads per GEMM.
+    /// </summary>
     public int Threads { get; init; } = 1;
 
     /// <summary>A backend instance to use as is (takes precedence over <see cref="Backend"/>; not disposed by the session).</summary>
