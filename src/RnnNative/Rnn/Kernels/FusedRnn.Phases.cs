@@ -6,13 +6,13 @@ namespace RnnNative.Kernels;
 // length-sorted batch: two disjoint ranges can run one after the other or, later, on two threads.
 public static partial class FusedRnn
 {
-    /// <summary>Checks every buffer, sorts and packs the batch, places h0/c0 and runs the input projection GEMM.</summary>
+    /// <summary>Checks every buffer, sorts and packs the batch, places h0/c0 and runs the input projection GEMM (GRU candidate).</summary>
     internal static void BeginForward(BlasBackend blas, RnnWorkspace ws, ReadOnlySpan<float> x, bool timeMajor,
         in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
         Span<float> outputs, Span<float> finalH, Span<float> finalC)
     {
         PrepareForward(blas, ws, x, timeMajor, weights, lengths, h0, c0, outputs, finalH, finalC);
-        if (ws.PackedRows > 0)
+        if (ws.PackedRows > 0 && RnnGemms.HasInputProjection(ws.Cell))
             RnnGemms.InputProjection(blas, ws, weights, 0, ws.PackedRows);
     }
 

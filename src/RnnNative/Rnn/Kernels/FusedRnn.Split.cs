@@ -23,7 +23,7 @@ public static unsafe partial class FusedRnn
                 call.FinalC = new PinnedFloats(fc, finalC.Length);
                 try
                 {
-                    split.Run(SplitStage.InputProjection);
+                    if (RnnGemms.HasInputProjection(ws.Cell)) split.Run(SplitStage.InputProjection);
                     split.Run(SplitStage.ForwardSteps);
                 }
                 finally { call.Clear(); }

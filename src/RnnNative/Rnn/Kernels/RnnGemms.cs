@@ -6,23 +6,47 @@ namespace RnnNative.Kernels;
 /// The GEMMs of the fused RNN: the per-step recurrent products over a row range [r0, r1) of the sorted
 /// batch, and the large products over all N packed rows that run once per call.
 /// </summary>
-/// <remarks>Weight group g has w_g output columns starting at column col_g of the (N, W) pre-activations.</remarks>
+/// <remarks>
+/// Weight group g has w_g output columns starting at column col_g of the (N, W) pre-activations. A group whose
+/// recurrent input is h_{t-1} (group 0: every cell's, the GRU's gates) is <i>joined</i>: x_t and h_{t-1} lie side by
+/// side in one row of <see cref="RnnWorkspace.XH"/>, so each step computes its whole pre-activation as one GEMM
+/// [x_t | h_{t-1}]·[Wx; Wh] (k = I+H, TF's kernel as it is) and backward its kernel gradient as one GEMM over
+/// all rows. Measured here against an input projection over all steps at once (k = I = 28) plus the recurrent
+/// GEMM (k = H) per step, the joined forward GEMMs were 7–10% faster on OpenBLAS and MKL, and the joined weight
+/// gradient 5–10% faster than dWx and dWh apart: a GEMM with k = 28 runs at 50–60% of the machine's rate.
+/// The GRU's candidate (group 1) reads r_t·h_{t-1}, known only mid-step: it keeps the all-step input projection.
+/// </remarks>
 internal static class RnnGemms
 {
     // The recurrent input of group g, (N, H) packed: h_{t-1}, or r_t·h_{t-1} for the GRU candidate.
     public static RowBuffer RecurrentInput(RnnWorkspace ws, int group) => group == 1 ? ws.RH : ws.HPrev;
 
-    /// <summary>pre_t[r0..r1, cols_g] += in_t[r0..r1] · Wh_g  — (rows, H)·(H, w_g).</summary>
+    // Whether group g reads h_{t-1} and so runs on the joined operand [x_t | h_{t-1}].
+    private static bool IsJoined(int group) => group == 0;
+
+    /// <summary>
+    /// Joined group: pre_t[r0..r1, cols_g] = [x_t | h_{t-1}]·[Wx_g; Wh_g] — (rows, I+H)·(I+H, w_g), or x_t·Wx_g
+    /// at step 0 from a zero state. Other groups: pre_t[r0..r1, cols_g] += in_t · Wh_g — (rows, H)·(H, w_g).
+    /// </summary>
     public static void RecurrentForward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
         int group, int t, int r0, int r1)
     {
-        if (t == 0 && ws.ZeroInitialState)
-            return;   // h0 = 0 (and r·h0 = 0): nothing to add
         var cell = ws.Cell;
-        int h = cell.Units, width = cell.GroupWidth(group), row = ws.PackedRow(t, r0);
+        int width = cell.GroupWidth(group), row = ws.PackedRow(t, r0);
+        var pre = ws.Pre.From(row, cell.GroupColumn(group));
+        bool fromZero = t == 0 && ws.ZeroInitialState;   // h0 = 0 (and r·h0 = 0): no recurrent term
+        if (IsJoined(group))
+        {
+            int k = fromZero ? cell.Inputs : cell.Inputs + cell.Units;
+            blas.Sgemm(false, false, r1 - r0, width, k, 1f, ws.XH.From(row), ws.XH.Stride,
+                weights.GroupKernel(group), width, 0f, pre, ws.Pre.Stride);
+            return;
+        }
+        if (fromZero)
+            return;
         var input = RecurrentInput(ws, group);
-        blas.Sgemm(false, false, r1 - r0, width, h, 1f, input.From(row), input.Stride,
-            weights.RecurrentWeights(cell, group), width, 1f, ws.Pre.From(row, cell.GroupColumn(group)), ws.Pre.Stride);
+        blas.Sgemm(false, false, r1 - r0, width, cell.Units, 1f, input.From(row), input.Stride,
+            weights.RecurrentWeights(cell, group), width, 1f, pre, ws.Pre.Stride);
     }
 
     /// <summary>dIn[r0..r1] = beta·dIn + dPre_t[r0..r1, cols_g] · Wh_gᵀ  — (rows, w_g)·(w_g, H); dIn is (B, H).</summary>
@@ -37,19 +61,24 @@ internal static class RnnGemms
             weights.RecurrentWeights(cell, group), width, beta, dIn.From(r0), dIn.Stride);
     }
 
-    /// <summary>Pre[r0..r1, cols_g] = X[r0..r1] · Wx_g for all steps at once — (rows, I)·(I, w_g).</summary>
+    /// <summary>Whether <see cref="InputProjection"/> has work: some group is not joined (the GRU's candidate).</summary>
+    public static bool HasInputProjection(in RnnCellSpec cell) => cell.GroupCount > 1;
+
+    /// <summary>Groups that are not joined: Pre[r0..r1, cols_g] = X[r0..r1] · Wx_g for all steps at once — (rows, I)·(I, w_g).</summary>
     public static void InputProjection(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int r0, int r1)
     {
         var cell = ws.Cell;
         if (r1 <= r0) return;
         for (int g = 0; g < cell.GroupCount; g++)
-            blas.Sgemm(false, false, r1 - r0, cell.GroupWidth(g), cell.Inputs, 1f, ws.X.From(r0), ws.X.Stride,
-                weights.InputWeights(cell, g), cell.GroupWidth(g), 0f, ws.Pre.From(r0, cell.GroupColumn(g)), ws.Pre.Stride);
+            if (!IsJoined(g))
+                blas.Sgemm(false, false, r1 - r0, cell.GroupWidth(g), cell.Inputs, 1f, ws.X.From(r0), ws.X.Stride,
+                    weights.InputWeights(cell, g), cell.GroupWidth(g), 0f, ws.Pre.From(r0, cell.GroupColumn(g)), ws.Pre.Stride);
     }
 
     /// <summary>
-    /// The weight gradients over packed rows [r0, r1): dWx_g = beta·dWx_g + X[r0..r1]ᵀ · dPre_g[r0..r1] — (I, rows)·(rows, w_g);
-    /// dWh_g = beta·dWh_g + in[r0..r1]ᵀ · dPre_g[r0..r1] — (H, rows)·(rows, w_g). Beta 1 accumulates, 0 overwrites.
+    /// The weight gradients over packed rows [r0, r1), beta 1 accumulating and 0 overwriting. Joined group:
+    /// dKernel_g = beta·dKernel_g + [X | HPrev][r0..r1]ᵀ · dPre_g[r0..r1] — (I+H, rows)·(rows, w_g). Others:
+    /// dWx_g = beta·dWx_g + X[r0..r1]ᵀ · dPre_g[r0..r1] and dWh_g = beta·dWh_g + in[r0..r1]ᵀ · dPre_g[r0..r1].
     /// </summary>
     /// <remarks>Threads cut these GEMMs along the rows (their k), each into its own buffer: cut along the output's
     /// rows or columns instead, the narrower products ran 10–25% slower on every backend here.</remarks>
@@ -69,6 +98,12 @@ internal static class RnnGemms
         {
             int width = cell.GroupWidth(g);
             var dPre = ws.DPre.From(r0, cell.GroupColumn(g));
+            if (IsJoined(g))
+            {
+                blas.Sgemm(true, false, cell.Inputs + cell.Units, width, r1 - r0, 1f, ws.XH.From(r0), ws.XH.Stride,
+                    dPre, ws.DPre.Stride, beta, gradients.GroupKernel(g), width);
+                continue;
+            }
             var input = RecurrentInput(ws, g);
             blas.Sgemm(true, false, cell.Inputs, width, r1 - r0, 1f, ws.X.From(r0), ws.X.Stride,
                 dPre, ws.DPre.Stride, beta, gradients.InputWeights(cell, g), width);
@@ -76,7 +111,6 @@ internal static class RnnGemms
                 dPre, ws.DPre.Stride, beta, gradients.RecurrentWeights(cell, g), width);
         }
     }
-
     /// <summary>DX[r0..r1] = Σ_g dPre_g[r0..r1] · Wx_gᵀ — (rows, w_g)·(w_g, I), packed rows.</summary>
     public static void InputGradient(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int r0, int r1)
     {

@@ -20,13 +20,16 @@ public readonly ref struct RnnWeights(
 
     internal ReadOnlySpan<float> GroupBias(int group) => group == 0 ? Bias : CandidateBias;
 
+    // [Wx; Wh] of group g: (I+H, w_g).
+    internal ReadOnlySpan<float> GroupKernel(int group) => group == 0 ? Kernel : CandidateKernel;
+
     // Wx of group g: (I, w_g).
     internal ReadOnlySpan<float> InputWeights(in RnnCellSpec cell, int group) =>
-        (group == 0 ? Kernel : CandidateKernel)[..(cell.Inputs * cell.GroupWidth(group))];
+        GroupKernel(group)[..(cell.Inputs * cell.GroupWidth(group))];
 
     // Wh of group g: (H, w_g).
     internal ReadOnlySpan<float> RecurrentWeights(in RnnCellSpec cell, int group) =>
-        (group == 0 ? Kernel : CandidateKernel)[(cell.Inputs * cell.GroupWidth(group))..];
+        GroupKernel(group)[(cell.Inputs * cell.GroupWidth(group))..];
 
     // Names and shapes are constant strings: validation runs on every call and must not allocate.
     internal void Validate(in RnnCellSpec cell, bool gradients = false)
@@ -57,11 +60,13 @@ public readonly ref struct RnnWeightGradients(
 
     internal Span<float> GroupBias(int group) => group == 0 ? Bias : CandidateBias;
 
+    internal Span<float> GroupKernel(int group) => group == 0 ? Kernel : CandidateKernel;
+
     internal Span<float> InputWeights(in RnnCellSpec cell, int group) =>
-        (group == 0 ? Kernel : CandidateKernel)[..(cell.Inputs * cell.GroupWidth(group))];
+        GroupKernel(group)[..(cell.Inputs * cell.GroupWidth(group))];
 
     internal Span<float> RecurrentWeights(in RnnCellSpec cell, int group) =>
-        (group == 0 ? Kernel : CandidateKernel)[(cell.Inputs * cell.GroupWidth(group))..];
+        GroupKernel(group)[(cell.Inputs * cell.GroupWidth(group))..];
 
     internal void Validate(in RnnCellSpec cell) =>
         new RnnWeights(Kernel, Bias, CandidateKernel, CandidateBias).Validate(cell, gradients: true);

@@ -11,6 +11,7 @@ namespace RnnNative.Kernels;
 /// rows in all; nothing is stored or computed for finished examples.
 /// <code>
 /// X      (N, I)  inputs             Pre  (N, W)  x·Wx + h·Wh, then the activations backward needs
+/// XH     (N, I+H) = [X | HPrev]: one row holds x_t and h_{t-1} side by side (X's row ends where HPrev's starts)
 /// DX     (N, I)  input gradient
 /// HPrev  (N, H)  h_{t-1}            DPre (N, W)  gradient w.r.t. the pre-activations
 /// LSTM: CPrev (N, H) c_{t-1}, TanhC (N, H) tanh(c_t);  GRU: RH (N, H) r_t·h_{t-1}
@@ -41,11 +42,10 @@ public sealed class RnnWorkspace
         RowOffset = new int[steps + 1];
         lengthSlots = new int[steps + 1];
         bool lstm = cell.Kind == RnnCellKind.Lstm, gru = cell.Kind == RnnCellKind.Gru;
-        X = new RowBuffer(n, cell.Inputs);
+        XH = RowBuffer.SideBySide(n, cell.Inputs, h, out X, out HPrev);
         DX = new RowBuffer(n, cell.Inputs);
         Pre = new RowBuffer(n, cell.PreWidth);
         DPre = new RowBuffer(n, cell.PreWidth);
-        HPrev = new RowBuffer(n, h);
         CPrev = lstm ? new RowBuffer(n, h) : RowBuffer.Empty;
         TanhC = lstm ? new RowBuffer(n, h) : RowBuffer.Empty;
         RH = gru ? new RowBuffer(n, h) : RowBuffer.Empty;
@@ -63,8 +63,8 @@ public sealed class RnnWorkspace
     public int Steps { get; }
 
     /// <summary>Bytes of scratch memory held.</summary>
-    public long Bytes => 4L * (X.Length + DX.Length + Pre.Length + DPre.Length + HPrev.Length + CPrev.Length
-        + TanhC.Length + RH.Length + DH.Length + DC.Length + DRH.Length + zeros.Length)
+    public long Bytes => 4L * (XH.Capacity + DX.Capacity + Pre.Capacity + DPre.Capacity + CPrev.Capacity
+        + TanhC.Capacity + RH.Capacity + DH.Capacity + DC.Capacity + DRH.Capacity + zeros.Capacity)
         + 4L * (Order.Length + SortedLengths.Length + Active.Length + RowOffset.Length + lengthSlots.Length);
 
     // ---- the plan of the current call (see Plan) ----
@@ -81,7 +81,8 @@ public sealed class RnnWorkspace
     internal bool SkipsInitialGradient { get; set; }   // dH0 is not wanted: dh_{-1} = dPre_0·Whᵀ needs no GEMM
 
     // ---- buffers (shapes in the class remarks) ----
-    internal readonly RowBuffer X, DX, Pre, DPre, HPrev, CPrev, TanhC, RH, DH, DC, DRH;   // rows 64-byte aligned
+    internal readonly RowBuffer X, DX, Pre, DPre, HPrev, CPrev, TanhC, RH, DH, DC, DRH;   // rows 64-byte aligned but X's
+    internal readonly RowBuffer XH;   // (N, I+H): [x_t | h_{t-1}] per row, X and HPrev side by side (the GEMM operand of [Wx; Wh])
     private readonly RowBuffer zeros;
     internal Span<float> ZeroRow => zeros.Row(0);   // (H) zeros: stands in for an absent initial state or output gradient
 

@@ -23,11 +23,13 @@ internal sealed class RowBuffer
     /// <summary>An empty buffer (a cell without this state).</summary>
     public static readonly RowBuffer Empty = new(0, 0);
 
-    public RowBuffer(int rows, int width)
+    public RowBuffer(int rows, int width) : this(rows, width, StrideFor(width)) { }
+
+    private RowBuffer(int rows, int width, int stride)
     {
         Rows = rows;
         Width = width;
-        Stride = StrideFor(width);
+        Stride = stride;
         long length = (long)rows * Stride;
         if (length + AlignFloats > Array.MaxLength)
             throw new ArgumentException($"{rows} rows of {width} floats do not fit in one buffer.");
@@ -35,6 +37,36 @@ internal sealed class RowBuffer
         _offset = length == 0 ? 0 : AlignedOffset(_array);
         Length = (int)length;
     }
+
+    // A view of columns [column, column + width) of every row of another buffer.
+    private RowBuffer(RowBuffer whole, int column, int width)
+    {
+        _array = whole._array;
+        _offset = whole._offset + column;
+        Rows = whole.Rows;
+        Width = width;
+        Stride = whole.Stride;
+        Length = whole.Length - column;
+    }
+
+    /// <summary>
+    /// Two (rows, ·) buffers side by side in one: each row holds <paramref name="leftWidth"/> floats of
+    /// <paramref name="left"/> immediately followed by <paramref name="rightWidth"/> floats of <paramref name="right"/>,
+    /// so the returned view is their concatenation [left | right], one GEMM operand of width leftWidth + rightWidth.
+    /// </summary>
+    /// <remarks>The right part starts on a 64-byte boundary (the left one is shifted right to end there): the row
+    /// passes work on the right part. Layout of a row: [pad | left | right | pad].</remarks>
+    public static RowBuffer SideBySide(int rows, int leftWidth, int rightWidth, out RowBuffer left, out RowBuffer right)
+    {
+        int rightStart = (leftWidth + AlignFloats - 1) / AlignFloats * AlignFloats;
+        var whole = new RowBuffer(rows, rightStart + rightWidth, StrideFor(rightStart + rightWidth));
+        left = new RowBuffer(whole, rightStart - leftWidth, leftWidth);
+        right = new RowBuffer(whole, rightStart, rightWidth);
+        return new RowBuffer(whole, rightStart - leftWidth, leftWidth + rightWidth);
+    }
+
+    /// <summary>Floats this buffer's memory holds (views report the whole buffer they belong to).</summary>
+    public long Capacity => _array.LongLength;
 
     /// <summary>Rows.</summary>
     public int Rows { get; }
