@@ -34,11 +34,12 @@ internal sealed class ApplyGradientsOp : Operation
         if (state.Runs.Length == 0) Initialize(state, slab);
         GatherGradients(s, slab);
         if (_optimizer.ClipNorm is float clip) ClipByGlobalNorm(slab, state, clip);
+        float lr = _optimizer.LearningRateAt(state.Step);
         state.Step++;
         foreach (var (start, length) in state.Runs)
         {
             _optimizer.Update(slab.Values.AsSpan(start, length), slab.Gradients.AsSpan(start, length),
-                SlotRun(state.Slot0, start, length), SlotRun(state.Slot1, start, length), state.Step);
+                SlotRun(state.Slot0, start, length), SlotRun(state.Slot1, start, length), lr, state.Step);
         }
     }
 

@@ -5,34 +5,30 @@ using System.Runtime.Intrinsics;
 namespace RnnNative;
 
 /// <summary>Plain gradient descent: θ ← θ − lr·g.</summary>
-public sealed class GradientDescentOptimizer(float learningRate) : Optimizer
+public sealed class GradientDescentOptimizer(float learningRate) : Optimizer(learningRate)
 {
-    /// <summary>The step size.</summary>
-    public float LearningRate { get; } = learningRate;
     internal override int SlotCount => 0;
-    internal override void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> slot0, Span<float> slot1, long step) =>
-        TensorPrimitives.MultiplyAdd(g, -LearningRate, theta, theta);
+    internal override void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> slot0, Span<float> slot1, float lr, long step) =>
+        TensorPrimitives.MultiplyAdd(g, -lr, theta, theta);
 }
 
 /// <summary>Momentum (TF1 <c>MomentumOptimizer</c>).</summary>
 /// <remarks>a ← μ·a + g; θ ← θ − lr·a, or with Nesterov θ ← θ − lr·(g + μ·a).</remarks>
-public sealed class MomentumOptimizer(float learningRate, float momentum, bool useNesterov = false) : Optimizer
+public sealed class MomentumOptimizer(float learningRate, float momentum, bool useNesterov = false) : Optimizer(learningRate)
 {
-    /// <summary>The step size.</summary>
-    public float LearningRate { get; } = learningRate;
     /// <summary>μ.</summary>
     public float Momentum { get; } = momentum;
     /// <summary>Whether to use the Nesterov update.</summary>
     public bool UseNesterov { get; } = useNesterov;
     internal override int SlotCount => 1;
 
-    internal override void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> accum, Span<float> slot1, long step)
+    internal override void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> accum, Span<float> slot1, float lr, long step)
     {
         for (int i = 0; i < theta.Length; i++)
         {
             float a = Momentum * accum[i] + g[i];
             accum[i] = a;
-            theta[i] -= UseNesterov ? LearningRate * (g[i] + Momentum * a) : LearningRate * a;
+            theta[i] -= UseNesterov ? lr * (g[i] + Momentum * a) : lr * a;
         }
     }
 }
@@ -42,10 +38,8 @@ public sealed class MomentumOptimizer(float learningRate, float momentum, bool u
 /// ms ← ρ·ms + (1−ρ)·g²; mom ← μ·mom + lr·g/√(ms + ε); θ ← θ − mom. TF's defaults: ρ=0.9, μ=0, ε=1e-10;
 /// as in TF1 (not Keras), ms starts at 1, so the first steps are smaller than lr·sign(g).
 /// </remarks>
-public sealed class RmsPropOptimizer(float learningRate, float decay = 0.9f, float momentum = 0f, float epsilon = 1e-10f) : Optimizer
+public sealed class RmsPropOptimizer(float learningRate, float decay = 0.9f, float momentum = 0f, float epsilon = 1e-10f) : Optimizer(learningRate)
 {
-    /// <summary>The step size.</summary>
-    public float LearningRate { get; } = learningRate;
     /// <summary>ρ.</summary>
     public float Decay { get; } = decay;
     /// <summary>μ.</summary>
@@ -55,13 +49,13 @@ public sealed class RmsPropOptimizer(float learningRate, float decay = 0.9f, flo
     internal override int SlotCount => 2;
     internal override float InitialSlotValue(int slot) => slot == 0 ? 1f : 0f;
 
-    internal override void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> ms, Span<float> mom, long step)
+    internal override void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> ms, Span<float> mom, float lr, long step)
     {
         for (int i = 0; i < theta.Length; i++)
         {
             float m = Decay * ms[i] + (1 - Decay) * g[i] * g[i];
             ms[i] = m;
-            float v = Momentum * mom[i] + LearningRate * g[i] / MathF.Sqrt(m + Epsilon);
+            float v = Momentum * mom[i] + lr * g[i] / MathF.Sqrt(m + Epsilon);
             mom[i] = v;
             theta[i] -= v;
         }
@@ -73,10 +67,8 @@ public sealed class RmsPropOptimizer(float learningRate, float decay = 0.9f, flo
 /// m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; lr_t = lr·√(1−β₂ᵗ)/(1−β₁ᵗ); θ ← θ − lr_t·m/(√v + ε), ε = 1e-8.
 /// One fused Vector256 pass over each contiguous run of the parameter slab.
 /// </remarks>
-public sealed class AdamOptimizer(float learningRate = 0.001f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f) : Optimizer
+public sealed class AdamOptimizer(float learningRate = 0.001f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f) : Optimizer(learningRate)
 {
-    /// <summary>The step size lr.</summary>
-    public float LearningRate { get; } = learningRate;
     /// <summary>β₁.</summary>
     public float Beta1 { get; } = beta1;
     /// <summary>β₂.</summary>
@@ -85,9 +77,9 @@ public sealed class AdamOptimizer(float learningRate = 0.001f, float beta1 = 0.9
     public float Epsilon { get; } = epsilon;
     internal override int SlotCount => 2;
 
-    internal override void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> m, Span<float> v, long step)
+    internal override void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lr, long step)
     {
-        float lrT = (float)(LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, step)) / (1 - Math.Pow(Beta1, step)));
+        float lrT = (float)(lr * Math.Sqrt(1 - Math.Pow(Beta2, step)) / (1 - Math.Pow(Beta1, step)));
         Step(theta, g, m, v, lrT, Beta1, Beta2, Epsilon);
     }
 

@@ -54,7 +54,7 @@ public class AllocationTests
     {
         Func<Optimizer> optimizer = name switch
         {
-            "Adam" => () => new AdamOptimizer(0.01f) { ClipNorm = 5f },
+            "Adam" => () => new AdamOptimizer(0.01f) { ClipNorm = 5f, Schedule = new CosineDecay(100) },
             "RmsProp" => () => new RmsPropOptimizer(0.01f),
             _ => () => new MomentumOptimizer(0.01f, 0.9f, useNesterov: true),
         };

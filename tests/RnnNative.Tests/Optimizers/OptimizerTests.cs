@@ -130,6 +130,47 @@ public class OptimizerTests
         AssertClose(expectedPhi, s.Read(phi).ToFloatArray().Select(x => (double)x).ToArray(), 0);
     }
 
+    [Fact]
+    public void AScheduleScalesEachUpdatesLearningRate()
+    {
+        // Cosine over 4 updates to α = 0.2: factors (1−α)·½(1 + cos(πk/4)) + α for k = 0..5 (k ≥ 4: α).
+        var schedule = new CosineDecay(4, alpha: 0.2f);
+        double[] factors = [1, 0.8 * (0.5 + 0.5 * Math.Sqrt(0.5)) + 0.2, 0.6, 0.8 * (0.5 - 0.5 * Math.Sqrt(0.5)) + 0.2, 0.2, 0.2];
+        AssertTrajectory(Train(new GradientDescentOptimizer(0.1f) { Schedule = schedule }), [0.9, -1.7, -0.1],
+            (theta, g, t) => { for (int i = 0; i < 3; i++) theta[i] -= 0.1 * factors[t - 1] * g[i]; });
+
+        // Adam: lr_t = lr·factor·√(1−β₂ᵗ)/(1−β₁ᵗ), the TF1 update with a decayed learning_rate tensor.
+        double[] m = new double[3], v = new double[3];
+        double[] firstStep = [1 - 0.1 / (1 + 1e-8 / Math.Sqrt(1e-3)), -2 + 0.1 / (1 + 1e-8 / Math.Sqrt(9e-3)), 0.4];
+        AssertTrajectory(Train(new AdamOptimizer(0.1f) { Schedule = schedule }), firstStep, (theta, g, t) =>
+        {
+            double lrT = 0.1 * factors[t - 1] * Math.Sqrt(1 - Math.Pow(0.999, t)) / (1 - Math.Pow(0.9, t));
+            for (int i = 0; i < 3; i++)
+            {
+                m[i] = 0.9 * m[i] + 0.1 * g[i];
+                v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
+                theta[i] -= lrT * m[i] / (Math.Sqrt(v[i]) + 1e-8);
+            }
+        });
+    }
+
+    [Fact]
+    public void CosineDecayMatchesTheTf1Formula()
+    {
+        var cosine = new CosineDecay(10);
+        Assert.Equal(1f, cosine.Factor(0));
+        Assert.Equal(0.5f, cosine.Factor(5), 6);                    // ½(1 + cos(π/2))
+        Assert.Equal(0.5 * (1 + Math.Cos(Math.PI * 0.3)), cosine.Factor(3), 6);
+        Assert.Equal(0f, cosine.Factor(10), 6);
+        Assert.Equal(0f, cosine.Factor(1000), 6);                   // stays at α after D updates
+        Assert.Equal(0.1f, new CosineDecay(10, 0.1f).Factor(20), 6);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CosineDecay(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CosineDecay(10, 1.5f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CosineDecay(10, float.NaN));
+        Assert.Throws<ArgumentOutOfRangeException>(() => cosine.Factor(-1));
+    }
+
     public static TheoryData<string> AllOptimizers => ["GradientDescent", "Momentum", "RmsProp", "Adam"];
 
     [Theory]
