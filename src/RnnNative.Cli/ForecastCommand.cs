@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using RnnNative.Data;
 using RnnNative.Examples;
 using RnnNative.Training;
 using ScottPlot;
@@ -13,15 +12,22 @@ namespace RnnNative.Cli;
 /// middle of the series (20% by default, like the lecture's test window inside the training range), train on
 /// the windows entirely before or after it, score the windows entirely inside it, continue the series through
 /// the block from the 20 real values before it by feeding predictions back in, and plot both against the truth.
+/// With --validation it also carves a validation block out of the training part, for choosing hyperparameters
+/// (the defaults' were chosen that way) without looking at the held-out block.
 /// </summary>
 internal static class ForecastCommand
 {
     public const string DefaultData = "data/series.csv";
-    public const double HoldoutFraction = 0.2;
-    private const int ReportEvery = 100;
+
+    // Chosen on validation blocks inside the training part (README, "rnn forecast"); the lecture's are 1500, 50, 0.001.
+    public const int DefaultIterations = 6000, DefaultBatch = 25;
+    public const double DefaultLearningRate = 0.002;
 
     private static readonly string[] Values =
-        ["--data", "--column", "--steps", "--units", "--iterations", "--batch", "--lr", "--seed", "--holdout", "--holdout-start", "--out", "--backend", "--threads"];
+        ["--data", "--column", "--steps", "--units", "--iterations", "--batch", "--lr", "--schedule", "--seed", "--holdout", "--holdout-start",
+         "--validation", "--validation-start", "--out", "--backend", "--threads"];
+
+    private static readonly Dictionary<string, bool> Schedules = new() { ["constant"] = false, ["cosine"] = true }; // true: CosineDecay
 
     private static readonly string Help = $"""
         usage: rnn forecast [options]
@@ -29,18 +35,22 @@ internal static class ForecastCommand
           --column NAME|N    the series column by header name or 0-based index (default: the last column)
           --steps N          time steps per window (default 20)
           --units N          ReLU units (default 100)
-          --iterations N     Adam steps (default 1500)
-          --batch N          windows per step (default 50)
-          --lr X             Adam learning rate (default 0.001)
+          --iterations N     Adam steps (default {DefaultIterations}; the lecture runs 1500)
+          --batch N          windows per step (default {DefaultBatch}; the lecture's is 50)
+          --lr X             Adam learning rate (default {DefaultLearningRate}; the lecture's is 0.001)
+          --schedule NAME    constant | cosine: the learning rate decays to 0 over --iterations (default constant)
           --seed N           weights and shuffling (default 42)
-          --holdout F        fraction of the values held out as one block (default {HoldoutFraction})
+          --holdout F        fraction of the values held out as one block (default {ForecastData.HoldoutFraction})
           --holdout-start N  index of the block's first value (default: the block is centred)
+          --validation F     carve a validation block of this fraction of the values out of the training part,
+                             train without it and report its MSE (for choosing hyperparameters; default: none)
+          --validation-start N  index of its first value (default: centred in the longer training stretch)
           --out DIR          where forecast.png and forecast.csv go (default runs/forecast)
           --backend NAME     openblas | mkl | managed (default: the library's choice)
           --threads N        GEMM threads
-        Training uses only windows (inputs and targets) entirely before or after the held-out block; the
-        held-out MSE is over every window entirely inside it, and the generated continuation runs through it
-        from the --steps real values before it.
+        Training uses only windows (inputs and targets) entirely before or after the held-out block (and the
+        validation block); the held-out MSE is over every window entirely inside it, and the generated
+        continuation runs through it from the --steps real values before it.
         """;
 
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)
@@ -51,100 +61,83 @@ internal static class ForecastCommand
             console.WriteLine(Help);
             return 0;
         }
-        int seed = a.Int("--seed", 0) ?? 42;
-        var options = new ForecastOptions
-        {
-            Steps = a.Int("--steps", 1, 10_000) ?? 20,
-            Units = a.Int("--units", 1, 1 << 16) ?? 100,
-            LearningRate = (float)(a.Positive("--lr") ?? 0.001),
-            Seed = seed,
-        };
-        var training = new ForecastTrainingOptions
-        {
-            Iterations = a.Int("--iterations", 0, 100_000_000) ?? 1500,
-            BatchSize = a.Int("--batch", 1, 1 << 20) ?? 50,
-            ShuffleSeed = (ulong)seed,
-        };
+        var (options, training) = Options(a);
         var (backend, threads) = Backends.Parse(a);
         string folder = a.String("--out") ?? Path.Combine("runs", "forecast");
         string path = a.String("--data") ?? DefaultData;
-        var series = LoadSeries(path, a.String("--column"), options.Steps);
-        var (start, end) = HoldoutBlock(a, series.Values.Length, options.Steps);
-        var (train, test) = Split(series, start, end, path);
+        var data = ForecastData.Load(a, path, options.Steps);
 
         var model = new ForecastModel(options);
         using var session = Backends.OpenSession(model.Graph, backend, threads);
         session.Run(model.Graph.GlobalVariablesInitializer());
         var trainer = new ForecastTrainer(model, session);
-        console.WriteLine($"data:    {path}: {series.Values.Length} values; held-out block: values {start}-{end - 1}; " +
-            $"{train.Count} training windows entirely outside it, {test.Count} held-out windows inside it, {options.Steps} steps each");
-        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model:   basic ReLU cell, {options.Units} units -> output projection 1, " +
-            $"MSE, Adam {options.LearningRate}, batch {Math.Min(training.BatchSize, train.Count)}, {training.Iterations} iterations, seed {seed}"));
-        console.WriteLine($"backend: {Backends.Describe(session)}");
+        Describe(console, path, data, options, training, session);
 
+        var watched = data.Validation ?? data.Test;
+        int every = Math.Max(100, training.Iterations / 1500 * 100); // about 15 rows
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var losses = StepView.Run(console, " step  batch_mse  held-out_mse  windows/s  elapsed", training.Iterations, ReportEvery,
+        var losses = StepView.Run(console, $" step  batch_mse  {(data.Validation is null ? "held-out_mse" : "  valid._mse")}  windows/s  elapsed",
+            training.Iterations, every,
             p => string.Create(CultureInfo.InvariantCulture,
-                $"{p.Step,5} {p.Loss,10:F4} {trainer.Evaluate(test).Mse,13:F4} {p.ItemsPerSecond,10:F0} {p.ElapsedSeconds,7:F1}s"),
-            progress => trainer.Train(train, training, progress, cancellation));
+                $"{p.Step,5} {p.Loss,10:F4} {trainer.Evaluate(watched).Mse,13:F4} {p.ItemsPerSecond,10:F0} {p.ElapsedSeconds,7:F1}s"),
+            progress => trainer.Train(data.Train, training, progress, cancellation));
         double trainSeconds = clock.Elapsed.TotalSeconds;
-        Report(console, trainer, series, train, test, (start, end), folder, trainSeconds);
+        Report(console, trainer, data, folder, trainSeconds);
         return losses.Count < training.Iterations ? 130 : 0;
     }
 
-    /// <summary>The column as windows; a missing column, text cell or short series is a one-line error.</summary>
-    private static TimeSeriesDataset LoadSeries(string path, string? column, int steps)
+    private static (ForecastOptions Model, ForecastTrainingOptions Training) Options(CommandLine a)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"data file '{path}' not found.", path);
-        return int.TryParse(column, NumberStyles.Integer, CultureInfo.InvariantCulture, out int index)
-            ? CsvDataset.LoadSeries(path, steps, columnIndex: index)
-            : CsvDataset.LoadSeries(path, steps, column: column);
-    }
-
-    /// <summary>
-    /// The held-out block [start, end): floor(L·fraction) values, centred unless --holdout-start says where;
-    /// it must leave T values before it to seed the generation.
-    /// </summary>
-    private static (int Start, int End) HoldoutBlock(CommandLine a, int total, int steps)
-    {
-        double fraction = a.Positive("--holdout") ?? HoldoutFraction;
-        if (fraction >= 1) throw new UsageException($"--holdout must be a fraction in (0, 1), got '{a.String("--holdout")}'.");
-        int length = (int)Math.Floor(total * fraction);
-        if (total - length < steps)
-            throw new UsageException($"Holding out {length} of {total} values leaves fewer than the {steps} values before the block that seed the generation.");
-        int start = a.Int("--holdout-start", steps, total - length) ?? (total - length) / 2;
-        return (start, start + length);
-    }
-
-    // The windows outside and inside the block; a series too short for either is a data error naming the file.
-    private static (TimeSeriesDataset Train, TimeSeriesDataset Test) Split(TimeSeriesDataset series, int start, int end, string path)
-    {
-        if (end - start <= 0)
-            throw new DataFormatException(path, $"the series has {series.Values.Length} values; the held-out block would be empty.");
-        try
+        int seed = a.Int("--seed", 0) ?? 42;
+        int iterations = a.Int("--iterations", 0, 100_000_000) ?? DefaultIterations;
+        var model = new ForecastOptions
         {
-            return series.SplitBlock(start, end - start);
-        }
-        catch (ArgumentException e) when (e is not ArgumentOutOfRangeException)
+            Steps = a.Int("--steps", 1, 10_000) ?? 20,
+            Units = a.Int("--units", 1, 1 << 16) ?? 100,
+            LearningRate = (float)(a.Positive("--lr") ?? DefaultLearningRate),
+            Schedule = a.Choice("--schedule", Schedules) == true ? new CosineDecay(Math.Max(1, iterations)) : null,
+            Seed = seed,
+        };
+        var training = new ForecastTrainingOptions
         {
-            throw new DataFormatException(path, $"the series has {series.Values.Length} values; {char.ToLowerInvariant(e.Message[0])}{e.Message[1..]}");
-        }
+            Iterations = iterations,
+            BatchSize = a.Int("--batch", 1, 1 << 20) ?? DefaultBatch,
+            ShuffleSeed = (ulong)seed,
+        };
+        return (model, training);
     }
 
-    private static void Report(IAnsiConsole console, ForecastTrainer trainer, TimeSeriesDataset series,
-        TimeSeriesDataset train, TimeSeriesDataset test, (int Start, int End) block, string folder, double trainSeconds)
+    private static void Describe(IAnsiConsole console, string path, ForecastData data, ForecastOptions options,
+        ForecastTrainingOptions training, Session session)
+    {
+        var (start, end) = data.Held;
+        console.WriteLine($"data:    {path}: {data.Series.Values.Length} values; held-out block: values {start}-{end - 1}; " +
+            $"{data.OutsideHeld} training windows entirely outside it, {data.Test.Count} held-out windows inside it, {options.Steps} steps each");
+        if (data.ValidationBlock is var (vs, ve))
+            console.WriteLine($"validation block: values {vs}-{ve - 1} of the training part; {data.Validation!.Count} validation windows inside it, " +
+                $"{data.Train.Count} training windows outside both blocks");
+        string schedule = options.Schedule is null ? "" : " cosine-decayed to 0";
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model:   basic ReLU cell, {options.Units} units -> output projection 1, " +
+            $"MSE, Adam {options.LearningRate}{schedule}, batch {Math.Min(training.BatchSize, data.Train.Count)}, {training.Iterations} iterations, seed {options.Seed}"));
+        console.WriteLine($"backend: {Backends.Describe(session)}");
+    }
+
+    private static void Report(IAnsiConsole console, ForecastTrainer trainer, ForecastData data, string folder, double trainSeconds)
     {
         int steps = trainer.Model.Options.Steps;
+        var (series, block) = (data.Series, data.Held);
         var (start, end) = block;
-        var held = trainer.Evaluate(test);
-        var fit = trainer.Evaluate(train);
+        var held = trainer.Evaluate(data.Test);
+        var fit = trainer.Evaluate(data.Train);
         float[] next = trainer.PredictNext(series);                       // next[n] predicts value n + T
-        float[] generated = trainer.Generate(series.Values.AsSpan(start - steps, steps), end - start); // values start..end-1
-        double generatedMse = 0;
-        for (int k = 0; k < generated.Length; k++) generatedMse += Math.Pow(generated[k] - series.Values[start + k], 2);
-        generatedMse /= generated.Length;
+        var (generated, generatedMse) = GenerateBlock(trainer, series.Values, block);  // values start..end-1
 
         var inv = CultureInfo.InvariantCulture;
+        if (data.ValidationBlock is var (vs, ve))
+        {
+            string generation = vs < steps ? "" : string.Create(inv, $"; generated from the {steps} values before it: MSE {GenerateBlock(trainer, series.Values, (vs, ve)).Mse:F4}");
+            console.WriteLine(string.Create(inv, $"validation MSE {trainer.Evaluate(data.Validation!).Mse:F4} (all {steps} steps of {data.Validation!.Count} windows){generation}"));
+        }
         console.MarkupLine(string.Create(inv, $"held-out MSE [green]{held.Mse:F4}[/] (all {steps} steps of {held.Windows} windows, the training loss's measure); " +
             $"next value after a full window {held.NextValueMse:F4}"));
         console.WriteLine(string.Create(inv, $"training windows: MSE {fit.Mse:F4}, next value {fit.NextValueMse:F4}; trained in {trainSeconds:F1}s"));
@@ -156,6 +149,16 @@ internal static class ForecastCommand
         Plot(series.Values, next, generated, steps, block, png);
         AtomicFile.WriteAllBytes(csv, Encoding.UTF8.GetBytes(Csv(series.Values, next, generated, steps, block.Start)));
         console.WriteLine($"wrote {png} and {csv}");
+    }
+
+    // Values [start, end) generated from the T real values before them, and their MSE against the truth.
+    private static (float[] Values, double Mse) GenerateBlock(ForecastTrainer trainer, float[] truth, (int Start, int End) block)
+    {
+        int steps = trainer.Model.Options.Steps;
+        float[] generated = trainer.Generate(truth.AsSpan(block.Start - steps, steps), block.End - block.Start);
+        double mse = 0;
+        for (int k = 0; k < generated.Length; k++) mse += Math.Pow(generated[k] - truth[block.Start + k], 2);
+        return (generated, mse / generated.Length);
     }
 
     // About 12 rows of the held-out block: truth, next-value prediction, generated continuation.

@@ -9,8 +9,11 @@ public sealed record ForecastOptions
     /// <summary>ReLU units H of the recurrent cell.</summary>
     public int Units { get; init; } = 100;
 
-    /// <summary>Adam's learning rate.</summary>
+    /// <summary>Adam's learning rate (its peak when <see cref="Schedule"/> is set).</summary>
     public float LearningRate { get; init; } = 0.001f;
+
+    /// <summary>The learning-rate schedule over the Adam updates, e.g. <see cref="CosineDecay"/> (null: constant, the lecture's).</summary>
+    public LearningRateSchedule? Schedule { get; init; }
 
     /// <summary>Graph seed (initial weights).</summary>
     public int Seed { get; init; } = 42;
@@ -43,7 +46,7 @@ public sealed class ForecastModel
         var cell = new OutputProjectionWrapper(new BasicRnnCell(options.Units, Activation.Relu), 1);
         Outputs = Rnn.Dynamic(cell, X).Outputs;
         Loss = Ops.MeanSquaredError(Y, Outputs, name: "loss");
-        TrainOp = new AdamOptimizer(options.LearningRate).Minimize(Loss);
+        TrainOp = new AdamOptimizer(options.LearningRate) { Schedule = options.Schedule }.Minimize(Loss);
     }
 
     /// <summary>The hyperparameters.</summary>

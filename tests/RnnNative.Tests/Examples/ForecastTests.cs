@@ -15,9 +15,9 @@ public class ForecastTests
     private static float[] Series(int length) =>
         Enumerable.Range(0, length).Select(i => (float)(Math.Sin(0.3 * i) + 0.5 * Math.Sin(0.11 * i))).ToArray();
 
-    private static (ForecastTrainer Trainer, Session Session) Create(int seed = 3)
+    private static (ForecastTrainer Trainer, Session Session) Create(int seed = 3, LearningRateSchedule? schedule = null)
     {
-        var model = new ForecastModel(new ForecastOptions { Steps = Steps, Units = 16, LearningRate = 0.01f, Seed = seed });
+        var model = new ForecastModel(new ForecastOptions { Steps = Steps, Units = 16, LearningRate = 0.01f, Seed = seed, Schedule = schedule });
         var session = new Session(model.Graph);
         session.Run(model.Graph.GlobalVariablesInitializer());
         return (new ForecastTrainer(model, session), session);
@@ -38,6 +38,42 @@ public class ForecastTests
         Assert.Equal(Enumerable.Range(1, 80), progress.Select(p => p.Step));
         Assert.True(losses.TakeLast(10).Average() < 0.2 * losses.Take(10).Average(), $"batch MSE {losses[0]} -> {losses[^1]}");
         Assert.True(after < 0.1 * before, $"held-out MSE {before} -> {after}");
+    }
+
+    [Fact]
+    public void TheScheduleReachesTheModelsAdam()
+    {
+        // Cosine over 2 updates to 0: the third and later updates have learning rate 0 and change nothing.
+        var data = new TimeSeriesDataset(Series(40), Steps);
+        var (trainer, session) = Create(schedule: new CosineDecay(2));
+        using var _ = session;
+        var options = new ForecastTrainingOptions { Iterations = 1, BatchSize = 8 };
+        double initial = trainer.Evaluate(data).Mse;
+        trainer.Train(data, options);
+        trainer.Train(data, options);
+        double afterTwo = trainer.Evaluate(data).Mse;
+        trainer.Train(data, options with { Iterations = 3 });
+        Assert.NotEqual(initial, afterTwo);
+        Assert.Equal(afterTwo, trainer.Evaluate(data).Mse);
+    }
+
+    [Fact]
+    public void AValidationBlockSplitsTheTrainingWindowsOnly()
+    {
+        // 100 values, T = 5: held out 40-59, then validation 10-29 carved out of the training windows.
+        float[] v = Enumerable.Range(0, 100).Select(i => (float)i).ToArray(); // value = its index
+        var (outside, test) = new TimeSeriesDataset(v, 5).SplitBlock(40, 20);
+        var (train, validation) = outside.SplitBlock(10, 20);
+        int[] Starts(TimeSeriesDataset d) => Enumerable.Range(0, d.Count).Select(d.WindowStart).ToArray();
+        // A window starting at s reads values s..s+5 (inputs s..s+4, targets one ahead): training windows lie
+        // before 10, between the blocks or after 59, validation ones inside 10-29, held-out ones inside 40-59.
+        Assert.Equal([.. Enumerable.Range(0, 5), .. Enumerable.Range(30, 5), .. Enumerable.Range(60, 35)], Starts(train));
+        Assert.Equal(Enumerable.Range(10, 15), Starts(validation));
+        Assert.Equal(Enumerable.Range(40, 15), Starts(test));
+        float[] Read(TimeSeriesDataset d) { var (x, y) = d.ToArrays(); return [.. x, .. y]; }
+        Assert.All(Read(train), value => Assert.True(value is < 10 or (>= 30 and < 40) or >= 60, $"training value {value}"));
+        Assert.All(Read(validation), value => Assert.InRange(value, 10, 29));
+        Assert.All(Read(test), value => Assert.InRange(value, 40, 59));
     }
 
     [Fact]
@@ -123,6 +159,40 @@ public class ForecastTests
         (code, output) = Rnn([.. common, "--holdout", "1"]);
         Assert.Equal(2, code);
         Assert.Contains("--holdout must be a fraction in (0, 1)", output);
+    }
+
+    [Fact]
+    public void AValidationBlockIsCarvedOutOfTheTrainingPart()
+    {
+        using var folder = new TempFolder();
+        string csv = folder.Write("s.csv", CsvOf(Series(100)));
+        string[] common = ["forecast", "--data", csv, "--steps", "5", "--units", "4", "--iterations", "3", "--batch", "8", "--out", folder.Path];
+        var (code, output) = Rnn([.. common, "--validation", "0.2", "--schedule", "cosine"]);
+        Assert.True(code == 0, output);
+        // Held out 40-59; the stretches 0-39 and 60-99 tie, so the 20 validation values are centred in the first:
+        // 10-29 hold 20 - 5 windows; training keeps starts 0-4 and 30-34 before the held-out block and 60-94 after it.
+        Assert.Contains("held-out block: values 40-59; 70 training windows entirely outside it, 15 held-out windows inside it", output);
+        Assert.Contains("validation block: values 10-29 of the training part; 15 validation windows inside it, 45 training windows outside both blocks", output);
+        Assert.Contains("Adam 0.002 cosine-decayed to 0, batch 8, 3 iterations", output);
+        Assert.Matches(@"validation MSE \d+\.\d{4} \(all 5 steps of 15 windows\)", output);
+
+        (code, output) = Rnn([.. common, "--validation", "0.2", "--validation-start", "70"]);
+        Assert.True(code == 0, output);
+        Assert.Contains("validation block: values 70-89 of the training part; 15 validation windows inside it, 45 training windows outside both blocks", output);
+
+        foreach (var (extra, message) in new[]
+        {
+            (new[] { "--validation", "0.2", "--validation-start", "30" }, "the validation block 30-49 overlaps the held-out block 40-59"),
+            (["--validation", "0.05"], "--validation 0.05 makes a block of 5 values; it needs at least 6 (a window of 5 steps and its shifted target) and at most 40"),
+            (["--validation", "0.5"], "--validation 0.5 makes a block of 50 values; it needs at least 6"),
+            (["--validation", "1"], "--validation must be a fraction in (0, 1)"),
+            (["--schedule", "linear"], "--schedule must be one of constant, cosine"),
+        })
+        {
+            (code, output) = Rnn([.. common, .. extra]);
+            Assert.Equal(2, code);
+            Assert.Contains(message, output);
+        }
     }
 
     [Theory]
