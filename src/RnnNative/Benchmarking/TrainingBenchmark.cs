@@ -48,10 +48,12 @@ public static class TrainingBenchmark
         var (flops, calls, checkError) = CheckedFirstStep(session, counting.Counters, model, feeds, blas.Describe());
         for (int i = 0; i < options.WarmupSteps; i++) session.Run(model.TrainOp, feeds);
         var (stepSeconds, allocated) = TimeSteps(session, model.TrainOp, feeds, options.TimedSteps);
-        // Measured again after the steps: on a shared machine one measurement can fall into a busy moment; the
-        // higher of the two is the better estimate of the limit (and the lower percentage of bound).
-        sgemm = Math.Max(sgemm, SgemmRate.Measure(blas));
         var breakdown = Profile(session, counting.Counters, model.TrainOp, feeds, options.ProfiledSteps);
+        // Measured again after the steps: on a shared machine one measurement can fall into a busy moment; the
+        // higher of the two is the better estimate of the limit (and the lower percentage of bound). Not before the
+        // profiled steps: OpenBLAS's thread team spins ~0.1 s after a threaded GEMM, on the core the RNN's second
+        // thread needs (measured: "waiting" 35% of a profiled 2-thread step right after it, 2-16% otherwise).
+        sgemm = Math.Max(sgemm, SgemmRate.Measure(blas));
 
         double p50 = Statistics.Percentile(stepSeconds, 50), p90 = Statistics.Percentile(stepSeconds, 90);
         double bound = sgemm * 1e9 / flops * options.Batch;
