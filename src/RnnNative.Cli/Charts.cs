@@ -29,9 +29,15 @@ internal static class Charts
     }
 
     /// <summary>A heat map of <paramref name="counts"/>[true, predicted] with the count in each cell.</summary>
-    public static void Confusion(int[,] counts, string path)
+    /// <param name="counts">[true, predicted] counts.</param>
+    /// <param name="path">The PNG to write.</param>
+    /// <param name="names">Class names for the axes (one per class); null labels them 0, 1, ….</param>
+    public static void Confusion(int[,] counts, string path, IReadOnlyList<string>? names = null)
     {
         int classes = counts.GetLength(0);
+        if (names is not null && names.Count != classes)
+            throw new ArgumentException($"{names.Count} class names were given for {classes} classes.", nameof(names));
+        string Name(int c) => names is null ? c.ToString() : names[c];
         var plot = new Plot();
         var intensities = new double[classes, classes];
         for (int t = 0; t < classes; t++)
@@ -52,9 +58,9 @@ internal static class Charts
         plot.XLabel("predicted class");
         plot.YLabel("true class");
         double[] positions = Enumerable.Range(0, classes).Select(i => (double)i).ToArray();
-        plot.Axes.Bottom.SetTicks(positions, positions.Select(i => i.ToString()).ToArray());
-        plot.Axes.Left.SetTicks(positions, positions.Select(i => (classes - 1 - i).ToString()).ToArray());
-        Save(plot, path, 700, 620);
+        plot.Axes.Bottom.SetTicks(positions, Enumerable.Range(0, classes).Select(Name).ToArray());
+        plot.Axes.Left.SetTicks(positions, Enumerable.Range(0, classes).Select(i => Name(classes - 1 - i)).ToArray());
+        Save(plot, path, names is null ? 700 : 860, names is null ? 620 : 700);
     }
 
     private static void Save(Plot plot, string path, int width, int height) =>

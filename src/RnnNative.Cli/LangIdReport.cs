@@ -65,8 +65,8 @@ internal static class LangIdReport
             table.AddRow(cells.ToArray());
         }
         console.Write(table);
-        Charts.Confusion(matrix.Counts, png);
-        console.WriteLine($"wrote {png} (classes: {string.Join(", ", languages.Select((l, i) => $"{i} {l}"))})");
+        Charts.Confusion(matrix.Counts, png, languages);
+        console.WriteLine($"wrote {png}");
     }
 
     /// <summary>One row per word: the most probable language and every language's probability.</summary>
