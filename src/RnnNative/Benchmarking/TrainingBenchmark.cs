@@ -11,10 +11,10 @@ namespace RnnNative.Benchmarking;
 /// against the GEMM limit of the same backend and threads, measured in the same run.
 /// </summary>
 /// <remarks>
-/// Order: build; the 1024³ SGEMM rate (again after the timed steps; the higher counts); one training step with every GEMM counted (the step's FLOPs) whose
+/// Order: build; the 1024³ SGEMM rate; one training step with every GEMM counted (the step's FLOPs) whose
 /// gradients are checked against the same step on the managed backend with one thread (a mismatch throws
 /// <see cref="BenchmarkCheckException"/> before anything is timed); warm-up steps; the timed steps (median and
-/// 90th percentile, allocations); then profiled steps for the breakdown.
+/// 90th percentile, allocations); profiled steps for the breakdown; the SGEMM rate again (the higher counts).
 /// </remarks>
 public static class TrainingBenchmark
 {

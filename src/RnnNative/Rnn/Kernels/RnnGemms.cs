@@ -65,7 +65,12 @@ internal static class RnnGemms
     }
 
     /// <summary>Whether <see cref="InputProjection"/> has work: some group is not joined (the GRU's candidate).</summary>
-    public static bool HasInputProjection(in RnnCellSpec cell) => cell.GroupCount > 1;
+    public static bool HasInputProjection(in RnnCellSpec cell)
+    {
+        for (int g = 0; g < cell.GroupCount; g++)
+            if (!IsJoined(g)) return true;
+        return false;
+    }
 
     /// <summary>Groups that are not joined: Pre[r0..r1, cols_g] = X[r0..r1] · Wx_g for all steps at once — (rows, I)·(I, w_g).</summary>
     public static void InputProjection(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int r0, int r1)
@@ -114,6 +119,7 @@ internal static class RnnGemms
                 dPre, ws.DPre.Stride, beta, gradients.RecurrentWeights(cell, g), width);
         }
     }
+
     /// <summary>DX[r0..r1] = Σ_g dPre_g[r0..r1] · Wx_gᵀ — (rows, w_g)·(w_g, I), packed rows.</summary>
     public static void InputGradient(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int r0, int r1)
     {

@@ -23,13 +23,11 @@ internal sealed class RowBuffer
     /// <summary>An empty buffer (a cell without this state).</summary>
     public static readonly RowBuffer Empty = new(0, 0);
 
-    public RowBuffer(int rows, int width) : this(rows, width, StrideFor(width)) { }
-
-    private RowBuffer(int rows, int width, int stride)
+    public RowBuffer(int rows, int width)
     {
         Rows = rows;
         Width = width;
-        Stride = stride;
+        Stride = StrideFor(width);
         long length = (long)rows * Stride;
         if (length + AlignFloats > Array.MaxLength)
             throw new ArgumentException($"{rows} rows of {width} floats do not fit in one buffer.");
@@ -58,8 +56,8 @@ internal sealed class RowBuffer
     /// passes work on the right part. Layout of a row: [pad | left | right | pad].</remarks>
     public static RowBuffer SideBySide(int rows, int leftWidth, int rightWidth, out RowBuffer left, out RowBuffer right)
     {
-        int rightStart = (leftWidth + AlignFloats - 1) / AlignFloats * AlignFloats;
-        var whole = new RowBuffer(rows, rightStart + rightWidth, StrideFor(rightStart + rightWidth));
+        int rightStart = RoundUpToAlignment(leftWidth);
+        var whole = new RowBuffer(rows, rightStart + rightWidth);
         left = new RowBuffer(whole, rightStart - leftWidth, leftWidth);
         right = new RowBuffer(whole, rightStart, rightWidth);
         return new RowBuffer(whole, rightStart - leftWidth, leftWidth + rightWidth);
@@ -86,9 +84,12 @@ internal sealed class RowBuffer
     /// <summary>The stride of rows of <paramref name="width"/> floats.</summary>
     public static int StrideFor(int width)
     {
-        int stride = (width + AlignFloats - 1) / AlignFloats * AlignFloats;
+        int stride = RoundUpToAlignment(width);
         return stride % 64 == 0 && stride > 0 ? stride + AlignFloats : stride;
     }
+
+    // Floats rounded up to a whole number of 64-byte blocks.
+    private static int RoundUpToAlignment(int floats) => (floats + AlignFloats - 1) / AlignFloats * AlignFloats;
 
     private static unsafe int AlignedOffset(float[] array)
     {
