@@ -49,6 +49,14 @@ public sealed record BenchmarkResult
     /// <summary>Managed bytes allocated per timed step (all threads).</summary>
     public required long AllocatedBytesPerStep { get; init; }
 
+    /// <summary>Median time of the step's GEMM calls replayed alone (<see cref="GemmReplay"/>), ms.</summary>
+    public required double GemmOnlyStepMs { get; init; }
+    /// <summary>The step's GEMMs alone as a percentage of the bound: the most <see cref="PercentOfBound"/> can be
+    /// while the GEMMs go to this library with these shapes (= <see cref="PercentOfBound"/> ÷ <see cref="PercentOfGemmOnly"/> × 100).</summary>
+    public required double GemmOnlyPercentOfBound { get; init; }
+    /// <summary>GEMM-only time ÷ median step time × 100: how close the step comes to its GEMMs alone.</summary>
+    public required double PercentOfGemmOnly { get; init; }
+
     /// <summary>GEMM FLOPs of one training step, Σ 2·m·n·k over the GEMM calls it made (counted, not derived).</summary>
     public required long FlopsPerStep { get; init; }
     /// <summary>GEMM calls of one training step.</summary>

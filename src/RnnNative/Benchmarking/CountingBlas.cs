@@ -65,6 +65,9 @@ public sealed class CountingBlas : BlasBackend
         long start = Stopwatch.GetTimestamp();
         _inner.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         Counters.Add(2L * m * n * k, Stopwatch.GetTimestamp() - start);
+        if (Counters.Capturing)
+            Counters.Capture(new GemmCall(_inner, Environment.CurrentManagedThreadId, transA, transB, m, n, k, alpha,
+                GemmOperand.Of(a), lda, GemmOperand.Of(b), ldb, beta, GemmOperand.Of(c), ldc));
     }
 
     internal override BlasBackend? CreateSingleThreaded() =>
@@ -82,9 +85,13 @@ public sealed class CountingBlas : BlasBackend
 public sealed class GemmCounters
 {
     private long _calls, _flops, _ticks;
+    private List<GemmCall>? _captured;
 
     /// <summary>Whether calls are counted.</summary>
     public bool Recording { get; set; }
+
+    /// <summary>Whether recorded calls are also kept, with their arguments, for <see cref="GemmReplay"/>.</summary>
+    internal bool Capturing => _captured is not null;
 
     /// <summary>
     /// The thread whose GEMM time <see cref="Ticks"/> sums (calls and FLOPs are counted from every thread);
@@ -108,6 +115,24 @@ public sealed class GemmCounters
         Interlocked.Exchange(ref _flops, 0);
         Interlocked.Exchange(ref _ticks, 0);
         TimedThreadId = Environment.CurrentManagedThreadId;
+    }
+
+    /// <summary>Starts keeping every recorded call (this allocates: not for timed steps).</summary>
+    internal void StartCapture() => _captured = [];
+
+    /// <summary>Stops keeping calls and returns those kept, in the order they were made.</summary>
+    internal IReadOnlyList<GemmCall> StopCapture()
+    {
+        var captured = _captured ?? [];
+        _captured = null;
+        return captured;
+    }
+
+    internal void Capture(GemmCall call)
+    {
+        var captured = _captured;
+        if (captured is null) return;
+        lock (captured) captured.Add(call);
     }
 
     internal void Add(long flops, long ticks)

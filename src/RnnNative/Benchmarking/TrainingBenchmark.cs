@@ -11,10 +11,11 @@ namespace RnnNative.Benchmarking;
 /// against the GEMM limit of the same backend and threads, measured in the same run.
 /// </summary>
 /// <remarks>
-/// Order: build; the 1024³ SGEMM rate; one training step with every GEMM counted (the step's FLOPs) whose
-/// gradients are checked against the same step on the managed backend with one thread (a mismatch throws
+/// Order: build; the 1024³ SGEMM rate; one training step with every GEMM counted (the step's FLOPs) and captured,
+/// whose gradients are checked against the same step on the managed backend with one thread (a mismatch throws
 /// <see cref="BenchmarkCheckException"/> before anything is timed); warm-up steps; the timed steps (median and
-/// 90th percentile, allocations); profiled steps for the breakdown; the SGEMM rate again (the higher counts).
+/// 90th percentile, allocations), alternating in blocks with the captured GEMMs replayed alone
+/// (<see cref="GemmReplay"/>, the ceiling of the design on this library); profiled steps for the breakdown; the SGEMM rate again (the higher counts).
 /// </remarks>
 public static class TrainingBenchmark
 {
@@ -45,9 +46,10 @@ public static class TrainingBenchmark
 
         // The SGEMM rate first: a BLAS thread team it wakes spins for a while afterwards, which the warm-up absorbs.
         double sgemm = SgemmRate.Measure(blas);
-        var (flops, calls, checkError) = CheckedFirstStep(session, counting.Counters, model, feeds, blas.Describe());
+        var (flops, captured, checkError) = CheckedFirstStep(session, counting.Counters, model, feeds, blas.Describe());
         for (int i = 0; i < options.WarmupSteps; i++) session.Run(model.TrainOp, feeds);
-        var (stepSeconds, allocated) = TimeSteps(session, model.TrainOp, feeds, options.TimedSteps);
+        var (stepSeconds, replaySeconds, allocated) = TimeSteps(session, model.TrainOp, feeds, captured, options.TimedSteps);
+        double gemmOnly = Statistics.Percentile(replaySeconds, 50);
         var breakdown = Profile(session, counting.Counters, model.TrainOp, feeds, options.ProfiledSteps);
         // Measured again after the steps: on a shared machine one measurement can fall into a busy moment; the
         // higher of the two is the better estimate of the limit (and the lower percentage of bound). Not before the
@@ -65,7 +67,8 @@ public static class TrainingBenchmark
             SamplesPerSec = options.Batch / p50, StepMsP50 = p50 * 1e3, StepMsP90 = p90 * 1e3,
             Gflops = flops / p50 / 1e9, SgemmGflops1024 = sgemm, BoundSamplesPerSec = bound,
             PercentOfBound = options.Batch / p50 / bound * 100, AllocatedBytesPerStep = allocated,
-            FlopsPerStep = flops, GemmCallsPerStep = calls, Kernel = blas.Kernel,
+            GemmOnlyStepMs = gemmOnly * 1e3, GemmOnlyPercentOfBound = options.Batch / gemmOnly / bound * 100,
+            PercentOfGemmOnly = gemmOnly / p50 * 100, FlopsPerStep = flops, GemmCallsPerStep = captured.Count, Kernel = blas.Kernel,
             MklKernel = blas.Kind == BlasKind.Mkl ? MklNative.KernelLibrary() : null, BlasVersion = blas.Version,
             CheckMaxRelativeError = checkError, Breakdown = breakdown, LoadAverage = load,
         };
@@ -95,34 +98,50 @@ public static class TrainingBenchmark
         };
     }
 
-    // The first training step, with every GEMM counted, and its gradients compared with the same step from
-    // the same weights on the managed backend with one thread.
-    private static (long Flops, long Calls, double Error) CheckedFirstStep(Session session, GemmCounters counters,
+    // The first training step, with every GEMM counted and captured, and its gradients compared with the same
+    // step from the same weights on the managed backend with one thread.
+    private static (long Flops, IReadOnlyList<GemmCall> Calls, double Error) CheckedFirstStep(Session session, GemmCounters counters,
         SequenceClassifier model, FeedDict feeds, string what)
     {
         using var reference = new Session(model.Graph, new SessionOptions { Backend = BlasKind.Managed, Threads = 1 });
         foreach (var variable in model.Graph.GlobalVariables) reference.Assign(variable, session.Read(variable));
         counters.Reset();
         counters.Recording = true;
+        counters.StartCapture();
         session.Run(model.TrainOp, feeds);
+        var calls = counters.StopCapture();
         counters.Recording = false;
         reference.Run(model.TrainOp, feeds);
         double error = GradientCheck.Verify(session, reference, what);
-        return (counters.Flops, counters.Calls, error);
+        return (counters.Flops, calls, error);
     }
 
-    private static (double[] Seconds, long AllocatedPerStep) TimeSteps(Session session, Node train, FeedDict feeds, int steps)
+    // Timed steps and replays of the step's GEMMs alone in alternating blocks, so a drift in the machine's speed
+    // (this VM's run-to-run spread is 10-25 %) moves both medians alike rather than their ratio. Allocations are
+    // counted over the steps only.
+    private static (double[] Steps, double[] Replays, long AllocatedPerStep) TimeSteps(Session session, Node train,
+        FeedDict feeds, IReadOnlyList<GemmCall> captured, int steps)
     {
+        const int Block = 5;
         var seconds = new double[steps];
-        long allocatedBefore = AllocatedBytes(session);
-        for (int i = 0; i < steps; i++)
+        var replays = new double[steps];
+        using var replay = new GemmReplay(captured, Environment.CurrentManagedThreadId);
+        replay.Measure(1);
+        long allocated = 0;
+        for (int first = 0; first < steps; first += Block)
         {
-            long start = Stopwatch.GetTimestamp();
-            session.Run(train, feeds);
-            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            int end = Math.Min(steps, first + Block);
+            long allocatedBefore = AllocatedBytes(session);
+            for (int i = first; i < end; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                session.Run(train, feeds);
+                seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            }
+            allocated += AllocatedBytes(session) - allocatedBefore;
+            for (int i = first; i < end; i++) replays[i] = replay.RunOnce();
         }
-        long allocated = AllocatedBytes(session) - allocatedBefore;
-        return (seconds, allocated / steps);
+        return (seconds, replays, allocated / steps);
     }
 
     /// <summary>Managed bytes allocated so far by this thread and the session's helper threads.</summary>

@@ -14,7 +14,8 @@ public class BenchCommandTests
         "backend", "threads", "threading", "cell", "batch", "units", "steps", "inputs", "timed_steps", "samples_per_sec",
         "step_ms_p50", "step_ms_p90", "gflops", "sgemm_gflops_1024", "bound_samples_per_sec", "percent_of_bound",
         "allocated_bytes_per_step", "flops_per_step", "gemm_calls_per_step", "kernel", "mkl_kernel", "blas_version",
-        "check_max_relative_error", "breakdown", "load_average",
+        "check_max_relative_error", "breakdown", "load_average", "gemm_only_step_ms", "gemm_only_percent_of_bound",
+        "percent_of_gemm_only",
     ];
 
     private static (int Code, string Output) Rnn(params string[] args)
@@ -61,6 +62,10 @@ public class BenchCommandTests
         Assert.Equal(sgemm * 1e9 / flops * 8, bound, bound * 1e-9);
         Assert.Equal(samples / bound * 100, r.GetProperty("percent_of_bound").GetDouble(), 1e-6);
         Assert.Equal(flops / (p50 / 1e3) / 1e9, r.GetProperty("gflops").GetDouble(), 1e-6);
+        double gemmOnly = r.GetProperty("gemm_only_step_ms").GetDouble();
+        Assert.True(gemmOnly > 0);
+        Assert.Equal(gemmOnly / p50 * 100, r.GetProperty("percent_of_gemm_only").GetDouble(), 1e-6);
+        Assert.Equal(8 / (gemmOnly / 1e3) / bound * 100, r.GetProperty("gemm_only_percent_of_bound").GetDouble(), 1e-6);
         Assert.True(r.GetProperty("check_max_relative_error").GetDouble() <= 2e-4);
     }
 
