@@ -100,6 +100,8 @@ internal sealed class BatchSplit : IDisposable
 /// <summary>What a <see cref="BatchSplit"/> runs on every part.</summary>
 internal enum SplitStage
 {
+    /// <summary>Each slice's inputs and initial states packed (when the input projection needs them before the time loop).</summary>
+    PackSlices,
     /// <summary>Pre = X·Wx, rows cut into shares.</summary>
     InputProjection,
     /// <summary>The forward time loop of each slice.</summary>

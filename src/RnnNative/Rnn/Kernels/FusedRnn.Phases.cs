@@ -21,6 +21,15 @@ public static partial class FusedRnn
         in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
         Span<float> outputs, Span<float> finalH, Span<float> finalC)
     {
+        PlanForward(blas, ws, x, timeMajor, weights, lengths, h0, c0, outputs, finalH, finalC);
+        PackSlots(ws, x, h0, c0, finalH, finalC, 0, ws.Batch);
+    }
+
+    /// <summary>Checks every buffer and sorts the batch by length (nothing is packed yet).</summary>
+    internal static void PlanForward(BlasBackend blas, RnnWorkspace ws, ReadOnlySpan<float> x, bool timeMajor,
+        in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
+        Span<float> outputs, Span<float> finalH, Span<float> finalC)
+    {
         ArgumentNullException.ThrowIfNull(blas);
         ArgumentNullException.ThrowIfNull(ws);
         var cell = ws.Cell;
@@ -37,10 +46,16 @@ public static partial class FusedRnn
         ws.HasForward = false;
         ws.ZeroInitialState = h0.IsEmpty;
         ws.Plan(lengths, timeMajor);
-        PackedSequences.GatherInputs(ws, x);
-        PackedSequences.LoadInitialState(ws, ws.HPrev, h0, finalH);
-        if (cell.HasCellState)
-            PackedSequences.LoadInitialState(ws, ws.CPrev, c0, finalC);
+    }
+
+    /// <summary>Packs the inputs and places the initial states of sorted slots [slot0, slot1) (after <see cref="PlanForward"/>).</summary>
+    internal static void PackSlots(RnnWorkspace ws, ReadOnlySpan<float> x, ReadOnlySpan<float> h0,
+        ReadOnlySpan<float> c0, Span<float> finalH, Span<float> finalC, int slot0, int slot1)
+    {
+        PackedSequences.GatherInputs(ws, x, slot0, slot1);
+        PackedSequences.LoadInitialState(ws, ws.HPrev, h0, finalH, slot0, slot1);
+        if (ws.Cell.HasCellState)
+            PackedSequences.LoadInitialState(ws, ws.CPrev, c0, finalC, slot0, slot1);
     }
 
     /// <summary>The forward time loop for sorted slots [slot0, slot1): steps 0 .. until no slot of the range runs.</summary>

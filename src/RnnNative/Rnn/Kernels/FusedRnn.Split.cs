@@ -10,20 +10,30 @@ public static unsafe partial class FusedRnn
         Span<float> outputs, Span<float> finalH, Span<float> finalC)
     {
         ArgumentNullException.ThrowIfNull(split);
-        PrepareForward(split.Blas, ws, x, timeMajor, weights, lengths, h0, c0, outputs, finalH, finalC);
-        if (ws.PackedRows > 0)
+        PlanForward(split.Blas, ws, x, timeMajor, weights, lengths, h0, c0, outputs, finalH, finalC);
+        if (ws.PackedRows == 0)
+            PackSlots(ws, x, h0, c0, finalH, finalC, 0, ws.Batch);
+        else
         {
             split.CutSlices(ws);
             fixed (float* k = weights.Kernel, b = weights.Bias, ck = weights.CandidateKernel, cb = weights.CandidateBias)
-            fixed (float* o = outputs, fh = finalH, fc = finalC)
+            fixed (float* px = x, ph0 = h0, pc0 = c0, o = outputs, fh = finalH, fc = finalC)
             {
                 var call = split.Call.Begin(ws, weights, k, b, ck, cb);
+                call.X = new PinnedFloats(px, x.Length);
+                call.H0 = new PinnedFloats(ph0, h0.Length);
+                call.C0 = new PinnedFloats(pc0, c0.Length);
                 call.Outputs = new PinnedFloats(o, outputs.Length);
                 call.FinalH = new PinnedFloats(fh, finalH.Length);
                 call.FinalC = new PinnedFloats(fc, finalC.Length);
                 try
                 {
-                    if (RnnGemms.HasInputProjection(ws.Cell)) split.Run(SplitStage.InputProjection);
+                    // Each thread packs its own slice: the rows it reads first are then in its own cache.
+                    if (RnnGemms.HasInputProjection(ws.Cell))
+                    {
+                        split.Run(SplitStage.PackSlices);
+                        split.Run(SplitStage.InputProjection);
+                    }
                     split.Run(SplitStage.ForwardSteps);
                 }
                 finally { call.Clear(); }

@@ -6,12 +6,12 @@ namespace RnnNative.Kernels;
 /// </summary>
 internal static class PackedSequences
 {
-    /// <summary>ws.X (N, I) ← x, valid steps only.</summary>
-    public static void GatherInputs(RnnWorkspace ws, ReadOnlySpan<float> x)
+    /// <summary>ws.X (N, I) ← x, valid steps only, for sorted slots [slot0, slot1).</summary>
+    public static void GatherInputs(RnnWorkspace ws, ReadOnlySpan<float> x, int slot0, int slot1)
     {
         int inputs = ws.Cell.Inputs;
-        for (int t = 0; t < ws.MaxLength; t++)
-            for (int b = 0; b < ws.Active[t]; b++)
+        for (int t = 0; t < ws.MaxLength && ws.Active[t] > slot0; t++)
+            for (int b = slot0, end = Math.Min(slot1, ws.Active[t]); b < end; b++)
                 x.Slice(ws.SequenceOffset(ws.Order[b], t, inputs), inputs)
                     .CopyTo(ws.X.Row(ws.PackedRow(t, b)));
     }
@@ -44,14 +44,14 @@ internal static class PackedSequences
     }
 
     /// <summary>
-    /// Places the initial state (zeros when empty) of each example: in the packed "previous state" rows of
-    /// step 0 when it runs, or straight into its final state when its length is 0.
+    /// Places the initial state (zeros when empty) of each example of sorted slots [slot0, slot1): in the packed
+    /// "previous state" rows of step 0 when it runs, or straight into its final state when its length is 0.
     /// </summary>
     public static void LoadInitialState(RnnWorkspace ws, RowBuffer packedPrevious, ReadOnlySpan<float> initial,
-        Span<float> final)
+        Span<float> final, int slot0, int slot1)
     {
         int units = ws.Cell.Units;
-        for (int slot = 0; slot < ws.Batch; slot++)
+        for (int slot = slot0; slot < slot1; slot++)
         {
             int example = ws.Order[slot];
             ReadOnlySpan<float> source = initial.IsEmpty ? ws.ZeroRow : initial.Slice(example * units, units);

@@ -17,7 +17,7 @@ internal sealed unsafe class SplitCall(BatchSplit split) : IPartJob
     public SplitStage Stage;
     public RnnWorkspace? Workspace;
     public PinnedFloats Kernel, Bias, CandidateKernel, CandidateBias;      // weights
-    public PinnedFloats Outputs, FinalH, FinalC, DOutputs;
+    public PinnedFloats X, H0, C0, Outputs, FinalH, FinalC, DOutputs;
     public PinnedFloats DKernel, DBias, DCandidateKernel, DCandidateBias;  // weight gradients (accumulated)
 
     private RnnWeights Weights => new(Kernel.Span, Bias.Span, CandidateKernel.Span, CandidateBias.Span);
@@ -40,15 +40,20 @@ internal sealed unsafe class SplitCall(BatchSplit split) : IPartJob
     {
         var ws = Workspace!;
         var blas = split.Blas;
+        int slot0 = split.SlotBounds[part], slot1 = split.SlotBounds[part + 1];
         switch (Stage)
         {
+            case SplitStage.PackSlices:
+                FusedRnn.PackSlots(ws, X.Span, H0.Span, C0.Span, FinalH.Span, FinalC.Span, slot0, slot1);
+                break;
             case SplitStage.InputProjection:
                 var (p0, p1) = split.RowShare(ws.PackedRows, part);
                 RnnGemms.InputProjection(blas, ws, Weights, p0, p1);
                 break;
-            case SplitStage.ForwardSteps:
-                FusedRnn.ForwardSteps(blas, ws, Weights, split.SlotBounds[part], split.SlotBounds[part + 1],
-                    Outputs.Span, FinalH.Span, FinalC.Span);
+            case SplitStage.ForwardSteps:   // packs the slice first unless PackSlices did (the input projection needs all rows)
+                if (!RnnGemms.HasInputProjection(ws.Cell))
+                    FusedRnn.PackSlots(ws, X.Span, H0.Span, C0.Span, FinalH.Span, FinalC.Span, slot0, slot1);
+                FusedRnn.ForwardSteps(blas, ws, Weights, slot0, slot1, Outputs.Span, FinalH.Span, FinalC.Span);
                 break;
             case SplitStage.BackwardSteps:
                 var gradients = part == 0 ? Gradients : ScratchGradients(ws.Cell, part);
@@ -57,8 +62,7 @@ internal sealed unsafe class SplitCall(BatchSplit split) : IPartJob
                     gradients.Bias.Clear();
                     gradients.CandidateBias.Clear();
                 }
-                FusedRnn.BackwardSteps(blas, ws, Weights, split.SlotBounds[part], split.SlotBounds[part + 1],
-                    DOutputs.Span, gradients);
+                FusedRnn.BackwardSteps(blas, ws, Weights, slot0, slot1, DOutputs.Span, gradients);
                 break;
             case SplitStage.WeightGradients:   // part 0 adds to the caller's, the others overwrite their scratch
                 var (w0, w1) = split.RowShare(ws.PackedRows, part);
@@ -103,7 +107,7 @@ internal sealed unsafe class SplitCall(BatchSplit split) : IPartJob
     {
         Workspace = null;
         Kernel = Bias = CandidateKernel = CandidateBias = default;
-        Outputs = FinalH = FinalC = DOutputs = default;
+        X = H0 = C0 = Outputs = FinalH = FinalC = DOutputs = default;
         DKernel = DBias = DCandidateKernel = DCandidateBias = default;
     }
 }
