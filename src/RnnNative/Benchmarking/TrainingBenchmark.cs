@@ -117,8 +117,9 @@ public static class TrainingBenchmark
     }
 
     // Timed steps and replays of the step's GEMMs alone in alternating blocks, so a drift in the machine's speed
-    // (this VM's run-to-run spread is 10-25 %) moves both medians alike rather than their ratio. Allocations are
-    // counted over the steps only.
+    // (this VM's run-to-run spread is 10-25 %) moves both medians alike rather than their ratio. Each block of
+    // replays starts with an untimed one, which the RNN helper threads' spinning after a step may slow (a slower
+    // replay would lower the ceiling). Allocations are counted over the steps only.
     private static (double[] Steps, double[] Replays, long AllocatedPerStep) TimeSteps(Session session, Node train,
         FeedDict feeds, IReadOnlyList<GemmCall> captured, int steps)
     {
@@ -139,6 +140,7 @@ public static class TrainingBenchmark
                 seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
             }
             allocated += AllocatedBytes(session) - allocatedBefore;
+            replay.RunOnce();   // untimed: the RNN's helper threads spin ~1 ms after their last part (HelperThreads)
             for (int i = first; i < end; i++) replays[i] = replay.RunOnce();
         }
         return (seconds, replays, allocated / steps);

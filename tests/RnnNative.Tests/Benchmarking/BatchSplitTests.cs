@@ -62,6 +62,23 @@ public class BatchSplitTests
             Assert.True(GradientCloseness(expected, actual) <= 1e-6, $"{name} differs between 1 and 3 threads.");
     }
 
+    [Theory]
+    [InlineData(RnnCellKind.BasicTanh)]
+    [InlineData(RnnCellKind.Lstm)]
+    [InlineData(RnnCellKind.Gru)]
+    public void NoValidStepLeavesTheInitialStateAsFinalOnEveryThreadCount(RnnCellKind kind)
+    {
+        // Every length 0: no packed row, so nothing is cut across threads; the final state is h0 (c0), in the
+        // caller's order, and their gradients pass straight back.
+        var p = RnnProblem.Random(kind, batch: 4, steps: 3, inputs: 2, units: 9, lengths: [0, 0, 0, 0], timeMajor: false, seed: 95);
+        using var split = new BatchSplit(BlasBackend.Create(BlasKind.Managed), 2);
+        var threaded = RunSplit(p, split);
+        Assert.Equal(p.H0.Select(v => (float)v), threaded.FinalH);
+        if (p.Cell.HasCellState) Assert.Equal(p.C0.Select(v => (float)v), threaded.FinalC);
+        Assert.All(threaded.Outputs, v => Assert.Equal(0f, v));
+        Assert.Equal(p.DFinalH.Select(v => (float)v), threaded.DH0);
+    }
+
     [Fact]
     public void SplitRunsRepeatOnTheSameWorkspaceAndThreads()
     {
