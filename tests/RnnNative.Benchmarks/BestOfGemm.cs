@@ -30,32 +30,52 @@ internal static class BestOfGemm
         {
             using var blas = BlasBackend.Create(kind, new BlasOptions { Threads = threads, MklAvx2 = avx2 });
             Console.WriteLine($"# {blas.Describe()}");
-            foreach (var (ta, tb, m, n, k) in Shapes)
-                Console.WriteLine($"{name,-8} threads={threads} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} {m}x{n}x{k,-5} " +
-                    $"best {BestGflops(blas, ta, tb, m, n, k, rounds),6:F1} GFLOP/s");
+            var cases = Shapes.Select(shape => new Case(blas, shape)).ToArray();
+            // Rounds go round-robin over the shapes, so a slow spell of the VM hits every shape alike and the
+            // ratios between shapes (each to the 1024³ rate) hold within one run.
+            for (int round = 0; round < rounds; round++)
+                foreach (var c in cases) c.TimeRound();
+            foreach (var c in cases)
+                Console.WriteLine($"{name,-8} threads={threads} {c.Label} best {c.Best,6:F1} GFLOP/s");
         }
         return 0;
     }
 
-    // Best of `rounds` rounds of ~0.25 GFLOP each (at least 3 calls).
-    // Operands are packed (leading dimension = row length).
-    private static double BestGflops(BlasBackend blas, bool ta, bool tb, int m, int n, int k, int rounds)
+    // One shape: operands packed (leading dimension = row length); a round is ~0.25 GFLOP (at least 3 calls).
+    private sealed class Case
     {
-        var random = new Random(1);
-        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
-        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
-        var c = new float[m * n];
-        int lda = ta ? m : k, ldb = tb ? k : n;
-        double flops = 2.0 * m * n * k;
-        int calls = (int)Math.Max(3, 0.25e9 / flops);
-        blas.Sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n); // warm-up
-        double best = 0;
-        for (int round = 0; round < rounds; round++)
+        private readonly BlasBackend _blas;
+        private readonly (bool TransA, bool TransB, int M, int N, int K) _shape;
+        private readonly float[] _a, _b, _c;
+        private readonly int _calls;
+
+        public Case(BlasBackend blas, (bool TransA, bool TransB, int M, int N, int K) shape)
+        {
+            _blas = blas;
+            _shape = shape;
+            var random = new Random(1);
+            _a = Enumerable.Range(0, shape.M * shape.K).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+            _b = Enumerable.Range(0, shape.K * shape.N).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+            _c = new float[shape.M * shape.N];
+            _calls = (int)Math.Max(3, 0.25e9 / Flops);
+            Call();   // warm-up
+        }
+
+        public string Label => $"{(_shape.TransA ? 'T' : 'N')}{(_shape.TransB ? 'T' : 'N')} {_shape.M}x{_shape.N}x{_shape.K,-5}";
+        public double Best { get; private set; }
+        private double Flops => 2.0 * _shape.M * _shape.N * _shape.K;
+
+        public void TimeRound()
         {
             long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < calls; i++) blas.Sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
-            best = Math.Max(best, flops * calls / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
+            for (int i = 0; i < _calls; i++) Call();
+            Best = Math.Max(Best, Flops * _calls / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
         }
-        return best;
+
+        private void Call()
+        {
+            var (ta, tb, m, n, k) = _shape;
+            _blas.Sgemm(ta, tb, m, n, k, 1f, _a, ta ? m : k, _b, tb ? k : n, 0f, _c, n);
+        }
     }
 }
