@@ -27,11 +27,27 @@ internal static class BenchTables
         console.WriteLine("time per step, as seen by the thread that runs the graph (ms, % of the step):");
         console.Write(parts);
 
+        WriteShapes(console, results);
+
         var first = results.Count > 0 ? results[0] : null;
         if (first is not null)
             console.WriteLine($"GEMM FLOPs per step: {first.FlopsPerStep:N0} in {first.GemmCallsPerStep} calls; load average {F(first.LoadAverage, 2)}");
         foreach (var r in results.DistinctBy(r => r.Backend))
             console.WriteLine($"{r.Backend}: {r.Kernel}; check: max relative gradient error {r.CheckMaxRelativeError:G2}");
+    }
+
+    // The GEMM column of the breakdown by shape: the shapes that took at least 1% of that thread's GEMM time.
+    private static void WriteShapes(IAnsiConsole console, IReadOnlyList<BenchmarkResult> results)
+    {
+        var shapes = new Table().AddColumns("backend", "threads", "GEMM shape", "calls/step", "ms/step", "GFLOP/s",
+            "% of 1024³ rate per call");
+        foreach (var r in results)
+            foreach (var g in r.GemmShapes.Where(g => g.MsPerStep >= 0.01 * r.Breakdown.GemmMs))
+                shapes.AddRow(r.Backend, N(r.Threads), g.Shape, F(g.CallsPerStep, 0), F(g.MsPerStep, 2), F(g.Gflops, 1),
+                    F(g.PercentOfSgemm, 1));
+        console.WriteLine("GEMMs by shape, on the same thread (T = transposed operand; shapes with ≥ 1% of its GEMM time; " +
+            "per call: the 1024³ rate ÷ threads with the batch split):");
+        console.Write(shapes);
     }
 
     private static string Share(double ms, StepBreakdown b) =>

@@ -71,6 +71,8 @@ public sealed record BenchmarkResult
     public required double CheckMaxRelativeError { get; init; }
     /// <summary>Where the step's time went (ms per step, as seen by the thread that runs the graph).</summary>
     public required StepBreakdown Breakdown { get; init; }
+    /// <summary>The GEMM part of <see cref="Breakdown"/> by shape, slowest first (same profiled steps, same thread).</summary>
+    public required IReadOnlyList<GemmShapeTime> GemmShapes { get; init; }
     /// <summary>The 1-minute load average when this configuration started (Linux; -1 elsewhere).</summary>
     public required double LoadAverage { get; init; }
 
@@ -96,3 +98,11 @@ public sealed record StepBreakdown(double GemmMs, double ElementwiseMs, double O
     [JsonIgnore]
     public double TotalMs => GemmMs + ElementwiseMs + OptimizerMs + WaitMs + OtherMs;
 }
+
+/// <summary>
+/// One GEMM shape inside the profiled steps, on the thread that runs the graph: calls and milliseconds per step,
+/// and its rate, also as a percentage of the 1024³ SGEMM rate of the same run that one call had to itself: the
+/// whole rate with one thread (or a threaded BLAS), one thread's share of it (rate ÷ threads) when the batch is
+/// split and each thread's calls are single-threaded.
+/// </summary>
+public sealed record GemmShapeTime(string Shape, double CallsPerStep, double MsPerStep, double Gflops, double PercentOfSgemm);

@@ -64,7 +64,7 @@ public sealed class CountingBlas : BlasBackend
         }
         long start = Stopwatch.GetTimestamp();
         _inner.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        Counters.Add(2L * m * n * k, Stopwatch.GetTimestamp() - start);
+        Counters.Add(new GemmShape(transA, transB, m, n, k), Stopwatch.GetTimestamp() - start);
         if (Counters.Capturing)
             Counters.Capture(new GemmCall(_inner, Environment.CurrentManagedThreadId, transA, transB, m, n, k, alpha,
                 GemmOperand.Of(a), lda, GemmOperand.Of(b), ldb, beta, GemmOperand.Of(c), ldc));
@@ -78,67 +78,5 @@ public sealed class CountingBlas : BlasBackend
     {
         if (_ownsInner) _inner.Dispose();
         base.Dispose();
-    }
-}
-
-/// <summary>Counts of the GEMMs that went through a <see cref="CountingBlas"/> while recording.</summary>
-public sealed class GemmCounters
-{
-    private long _calls, _flops, _ticks;
-    private List<GemmCall>? _captured;
-
-    /// <summary>Whether calls are counted.</summary>
-    public bool Recording { get; set; }
-
-    /// <summary>Whether recorded calls are also kept, with their arguments, for <see cref="GemmReplay"/>.</summary>
-    internal bool Capturing => _captured is not null;
-
-    /// <summary>
-    /// The thread whose GEMM time <see cref="Ticks"/> sums (calls and FLOPs are counted from every thread);
-    /// the thread that last called <see cref="Reset"/>.
-    /// </summary>
-    public int TimedThreadId { get; private set; } = Environment.CurrentManagedThreadId;
-
-    /// <summary>GEMM calls counted.</summary>
-    public long Calls => Interlocked.Read(ref _calls);
-
-    /// <summary>Floating-point operations counted: Σ 2·m·n·k.</summary>
-    public long Flops => Interlocked.Read(ref _flops);
-
-    /// <summary><see cref="Stopwatch"/> ticks spent in GEMM calls made on <see cref="TimedThreadId"/>.</summary>
-    public long Ticks => Interlocked.Read(ref _ticks);
-
-    /// <summary>Zeroes the counts and makes the calling thread the timed one.</summary>
-    public void Reset()
-    {
-        Interlocked.Exchange(ref _calls, 0);
-        Interlocked.Exchange(ref _flops, 0);
-        Interlocked.Exchange(ref _ticks, 0);
-        TimedThreadId = Environment.CurrentManagedThreadId;
-    }
-
-    /// <summary>Starts keeping every recorded call (this allocates: not for timed steps).</summary>
-    internal void StartCapture() => _captured = [];
-
-    /// <summary>Stops keeping calls and returns those kept, in the order they were made.</summary>
-    internal IReadOnlyList<GemmCall> StopCapture()
-    {
-        var captured = _captured ?? [];
-        _captured = null;
-        return captured;
-    }
-
-    internal void Capture(GemmCall call)
-    {
-        var captured = _captured;
-        if (captured is null) return;
-        lock (captured) captured.Add(call);
-    }
-
-    internal void Add(long flops, long ticks)
-    {
-        Interlocked.Increment(ref _calls);
-        Interlocked.Add(ref _flops, flops);
-        if (Environment.CurrentManagedThreadId == TimedThreadId) Interlocked.Add(ref _ticks, ticks);
     }
 }

@@ -51,6 +51,7 @@ public static class TrainingBenchmark
         var (stepSeconds, replaySeconds, allocated) = TimeSteps(session, model.TrainOp, feeds, captured, options.TimedSteps);
         double gemmOnly = Statistics.Percentile(replaySeconds, 50);
         var breakdown = Profile(session, counting.Counters, model.TrainOp, feeds, options.ProfiledSteps);
+        var byShape = counting.Counters.ByShape.ToDictionary(kv => kv.Key, kv => (kv.Value.Calls, kv.Value.Ticks));
         // Measured again after the steps: on a shared machine one measurement can fall into a busy moment; the
         // higher of the two is the better estimate of the limit (and the lower percentage of bound). Not before the
         // profiled steps: OpenBLAS's thread team spins ~0.1 s after a threaded GEMM, on the core the RNN's second
@@ -71,6 +72,7 @@ public static class TrainingBenchmark
             PercentOfGemmOnly = gemmOnly / p50 * 100, FlopsPerStep = flops, GemmCallsPerStep = captured.Count, Kernel = blas.Kernel,
             MklKernel = blas.Kind == BlasKind.Mkl ? MklNative.KernelLibrary() : null, BlasVersion = blas.Version,
             CheckMaxRelativeError = checkError, Breakdown = breakdown, LoadAverage = load,
+            GemmShapes = ShapeTimes(byShape, options.ProfiledSteps, sgemm / session.RnnThreads),
         };
     }
 
@@ -163,6 +165,21 @@ public static class TrainingBenchmark
         session.Observer = null;
         counters.Recording = false;
         return profile.Breakdown(total, steps);
+    }
+
+    // callGflops: the 1024³ rate one call had to itself (with the batch split, each thread's calls are
+    // single-threaded: a thread's share of the rate).
+    private static GemmShapeTime[] ShapeTimes(Dictionary<GemmShape, (long Calls, long Ticks)> byShape, int steps,
+        double callGflops)
+    {
+        if (steps == 0) return [];
+        return byShape.OrderByDescending(kv => kv.Value.Ticks).Select(kv =>
+        {
+            double seconds = (double)kv.Value.Ticks / Stopwatch.Frequency;
+            double gflops = seconds > 0 ? kv.Key.Flops * kv.Value.Calls / seconds / 1e9 : 0;
+            return new GemmShapeTime(kv.Key.ToString(), (double)kv.Value.Calls / steps, seconds * 1e3 / steps, gflops,
+                gflops / callGflops * 100);
+        }).ToArray();
     }
 
     // The 1-minute load average from /proc/loadavg; -1 where there is none.

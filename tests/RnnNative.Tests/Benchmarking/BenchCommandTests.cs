@@ -15,7 +15,7 @@ public class BenchCommandTests
         "step_ms_p50", "step_ms_p90", "gflops", "sgemm_gflops_1024", "bound_samples_per_sec", "percent_of_bound",
         "allocated_bytes_per_step", "flops_per_step", "gemm_calls_per_step", "kernel", "mkl_kernel", "blas_version",
         "check_max_relative_error", "breakdown", "load_average", "gemm_only_step_ms", "gemm_only_percent_of_bound",
-        "percent_of_gemm_only",
+        "percent_of_gemm_only", "gemm_shapes",
     ];
 
     private static (int Code, string Output) Rnn(params string[] args)
@@ -47,7 +47,38 @@ public class BenchCommandTests
             foreach (string part in new[] { "elementwise_ms", "optimizer_ms", "wait_ms" })
                 Assert.True(breakdown.GetProperty(part).GetDouble() >= 0, part);
             Assert.Equal(JsonValueKind.Number, breakdown.GetProperty("other_ms").ValueKind);
+            if (i == 0) AssertShapesAddUp(r);
+            foreach (var shape in r.GetProperty("gemm_shapes").EnumerateArray())   // 2 threads: each call has half the rate
+                Assert.Equal(shape.GetProperty("gflops").GetDouble() / (r.GetProperty("sgemm_gflops_1024").GetDouble() / (i + 1)) * 100,
+                    shape.GetProperty("percent_of_sgemm").GetDouble(), 1e-6);
         }
+    }
+
+    // One thread makes every GEMM call on the graph's thread: its shapes account for all the step's calls and
+    // FLOPs, and their times for the breakdown's GEMM time.
+    private static void AssertShapesAddUp(JsonElement r)
+    {
+        var shapes = r.GetProperty("gemm_shapes").EnumerateArray().ToArray();
+        Assert.NotEmpty(shapes);
+        Assert.Equal(r.GetProperty("gemm_calls_per_step").GetDouble(), shapes.Sum(s => s.GetProperty("calls_per_step").GetDouble()), 1e-9);
+        double flops = shapes.Sum(s => FlopsOf(s.GetProperty("shape").GetString()!) * s.GetProperty("calls_per_step").GetDouble());
+        Assert.Equal(r.GetProperty("flops_per_step").GetDouble(), flops, 1e-6);
+        Assert.Equal(r.GetProperty("breakdown").GetProperty("gemm_ms").GetDouble(), shapes.Sum(s => s.GetProperty("ms_per_step").GetDouble()), 1e-6);
+        var times = shapes.Select(s => s.GetProperty("ms_per_step").GetDouble()).ToArray();
+        Assert.Equal(times.OrderDescending(), times);
+        foreach (var s in shapes)
+        {
+            double gflops = s.GetProperty("gflops").GetDouble();
+            Assert.Equal(FlopsOf(s.GetProperty("shape").GetString()!) * s.GetProperty("calls_per_step").GetDouble()
+                / (s.GetProperty("ms_per_step").GetDouble() / 1e3) / 1e9, gflops, gflops * 1e-9);
+        }
+    }
+
+    // "NT 8x8x5" → 2·8·8·5.
+    private static double FlopsOf(string shape)
+    {
+        var dims = shape.Split(' ')[1].Split('x').Select(double.Parse).ToArray();
+        return 2 * dims[0] * dims[1] * dims[2];
     }
 
     // The rates are what the definitions say, and the FLOPs are those of the shapes (B=8, T=3, I=5, H=8, 10 classes).
@@ -90,6 +121,7 @@ public class BenchCommandTests
         Assert.Contains("model: gru RNN, B=8 T=3 I=5 H=8", output);
         Assert.Contains("batch-split", output);
         Assert.Contains("elementwise", output);
+        Assert.Contains("GEMMs by shape", output);
         Assert.Contains("check: max relative gradient error", output);
     }
 
