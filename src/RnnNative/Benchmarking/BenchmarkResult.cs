@@ -51,8 +51,9 @@ public sealed record BenchmarkResult
 
     /// <summary>Median time of the step's GEMM calls replayed alone (<see cref="GemmReplay"/>), ms.</summary>
     public required double GemmOnlyStepMs { get; init; }
-    /// <summary>The step's GEMMs alone as a percentage of the bound: the most <see cref="PercentOfBound"/> can be
-    /// while the GEMMs go to this library with these shapes (= <see cref="PercentOfBound"/> ÷ <see cref="PercentOfGemmOnly"/> × 100).</summary>
+    /// <summary>The step's GEMMs alone as a percentage of the bound: about the most <see cref="PercentOfBound"/> can
+    /// be while the GEMMs go to this library with these shapes (see <see cref="GemmReplay"/> for why "about");
+    /// = <see cref="PercentOfBound"/> ÷ <see cref="PercentOfGemmOnly"/> × 100.</summary>
     public required double GemmOnlyPercentOfBound { get; init; }
     /// <summary>GEMM-only time ÷ median step time × 100: how close the step comes to its GEMMs alone.</summary>
     public required double PercentOfGemmOnly { get; init; }
