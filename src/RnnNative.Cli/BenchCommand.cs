@@ -12,7 +12,8 @@ namespace RnnNative.Cli;
 internal static class BenchCommand
 {
     private static readonly string[] Values =
-        ["--backend", "--threads", "--cell", "--batch", "--units", "--steps", "--inputs", "--warmup", "--steps-timed", "--threading"];
+        ["--backend", "--threads", "--cell", "--batch", "--units", "--steps", "--inputs", "--warmup", "--steps-timed", "--threading",
+         "--summarize"];
 
     private static readonly IReadOnlyDictionary<string, RnnThreading> Threadings = new Dictionary<string, RnnThreading>
     {
@@ -38,6 +39,8 @@ internal static class BenchCommand
           --threading NAME   auto | split | blas: with several threads, split the batch across .NET threads
                              with single-threaded GEMMs, or use the BLAS's own threads (default auto)
           --json             one JSON object per configuration per line instead of the tables
+          --summarize FILE   runs nothing: the medians over the runs whose --json lines were appended to FILE,
+                             per cell, backend and threads, as markdown tables (MKL AVX2 runs as "mkl-avx2")
         """;
 
     public static int Run(string[] args, IAnsiConsole console)
@@ -46,6 +49,11 @@ internal static class BenchCommand
         if (a.Has("--help"))
         {
             console.WriteLine(Help);
+            return 0;
+        }
+        if (a.String("--summarize") is { } path)
+        {
+            BenchSummary.Write(console.Profile.Out.Writer, path);   // the raw writer: markdown must not be wrapped
             return 0;
         }
         var template = Options(a);

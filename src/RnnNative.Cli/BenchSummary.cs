@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.Json;
+using RnnNative.Benchmarking;
+
+namespace RnnNative.Cli;
+
+/// <summary>
+/// <c>rnn bench --summarize FILE</c>: the records that repeated <c>rnn bench --json</c> runs appended to FILE,
+/// summarised per cell, backend and thread count as two markdown tables (the README's): the median of every
+/// column over the runs, with the range of % of bound, then the median breakdown.
+/// </summary>
+/// <remarks>MKL runs with its AVX2 kernels (RNNNATIVE_MKL_AVX2=1) are listed as backend "mkl-avx2".</remarks>
+internal static class BenchSummary
+{
+    private static readonly string[] BackendOrder = ["openblas", "mkl", "mkl-avx2", "managed"];
+    private static readonly string[] CellOrder = ["basic", "lstm", "gru"];
+
+    public static void Write(TextWriter output, string path)
+    {
+        var groups = Read(path)
+            .GroupBy(r => (r.Cell, Backend: BackendLabel(r), r.Threads))
+            .OrderBy(g => Rank(CellOrder, g.Key.Cell)).ThenBy(g => Rank(BackendOrder, g.Key.Backend)).ThenBy(g => g.Key.Threads)
+            .ToList();
+        output.WriteLine("| cell | backend | threads | threading | runs | samples/s | step ms p50 | p90 | GFLOP/s | SGEMM 1024³ | " +
+                         "bound samples/s | % of bound | GEMMs alone, % of bound | step vs GEMMs alone | alloc B/step |");
+        output.WriteLine("| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var g in groups)
+        {
+            var rs = g.ToList();
+            output.WriteLine($"| {g.Key.Cell} | {g.Key.Backend} | {g.Key.Threads} | {rs[0].Threading} | {rs.Count} | " +
+                $"{F(Median(rs, r => r.SamplesPerSec), 0)} | {F(Median(rs, r => r.StepMsP50), 2)} | {F(Median(rs, r => r.StepMsP90), 2)} | " +
+                $"{F(Median(rs, r => r.Gflops), 1)} | {F(Median(rs, r => r.SgemmGflops1024), 1)} | {F(Median(rs, r => r.BoundSamplesPerSec), 0)} | " +
+                $"{F(Median(rs, r => r.PercentOfBound), 1)} ({F(rs.Min(r => r.PercentOfBound), 1)}–{F(rs.Max(r => r.PercentOfBound), 1)}) | " +
+                $"{F(Median(rs, r => r.GemmOnlyPercentOfBound), 1)} | {F(Median(rs, r => r.PercentOfGemmOnly), 0)}% | " +
+                $"{rs.Max(r => r.AllocatedBytesPerStep).ToString(CultureInfo.InvariantCulture)} |");
+        }
+        output.WriteLine();
+        output.WriteLine("| cell | backend | threads | GEMM | elementwise | optimizer | waiting | other |");
+        output.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var g in groups)
+        {
+            var rs = g.ToList();
+            double[] parts =
+            [
+                Median(rs, r => r.Breakdown.GemmMs), Median(rs, r => r.Breakdown.ElementwiseMs),
+                Median(rs, r => r.Breakdown.OptimizerMs), Median(rs, r => r.Breakdown.WaitMs), Median(rs, r => r.Breakdown.OtherMs),
+            ];
+            double total = parts.Sum();
+            output.WriteLine($"| {g.Key.Cell} | {g.Key.Backend} | {g.Key.Threads} | " +
+                string.Join(" | ", parts.Select(p => $"{F(p, 2)} ({F(total > 0 ? 100 * p / total : 0, 0)}%)")) + " |");
+        }
+    }
+
+    /// <summary>The records of a file of <c>rnn bench --json</c> lines (other lines, e.g. blank ones, are skipped).</summary>
+    internal static List<BenchmarkResult> Read(string path)
+    {
+        var results = new List<BenchmarkResult>();
+        int number = 0;
+        foreach (string line in File.ReadLines(path))
+        {
+            number++;
+            if (!line.TrimStart().StartsWith('{')) continue;
+            try
+            {
+                results.Add(JsonSerializer.Deserialize<BenchmarkResult>(line, BenchmarkResult.JsonOptions)
+                            ?? throw new JsonException("null record"));
+            }
+            catch (JsonException e)
+            {
+                throw new CliException($"{path}:{number}: not a record of this version's 'rnn bench --json': {e.Message}");
+            }
+        }
+        if (results.Count == 0) throw new CliException($"{path}: no 'rnn bench --json' records in it.");
+        return results;
+    }
+
+    private static string BackendLabel(BenchmarkResult r) =>
+        r.Backend == "mkl" && r.MklKernel?.Contains("avx2", StringComparison.OrdinalIgnoreCase) == true ? "mkl-avx2" : r.Backend;
+
+    private static int Rank(string[] order, string name) => Array.IndexOf(order, name) is >= 0 and var i ? i : order.Length;
+
+    private static double Median(List<BenchmarkResult> rs, Func<BenchmarkResult, double> value)
+    {
+        var sorted = rs.Select(value).Order().ToArray();
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+}
