@@ -49,7 +49,6 @@ public static class TrainingBenchmark
         var (flops, captured, checkError) = CheckedFirstStep(session, counting.Counters, model, feeds, blas.Describe());
         for (int i = 0; i < options.WarmupSteps; i++) session.Run(model.TrainOp, feeds);
         var (stepSeconds, replaySeconds, allocated) = TimeSteps(session, model.TrainOp, feeds, captured, options.TimedSteps);
-        double gemmOnly = Statistics.Percentile(replaySeconds, 50);
         var breakdown = Profile(session, counting.Counters, model.TrainOp, feeds, options.ProfiledSteps);
         var byShape = counting.Counters.ByShape.ToDictionary(kv => kv.Key, kv => (kv.Value.Calls, kv.Value.Ticks));
         // Measured again after the steps: on a shared machine one measurement can fall into a busy moment; the
@@ -57,22 +56,33 @@ public static class TrainingBenchmark
         // profiled steps: OpenBLAS's thread team spins ~0.1 s after a threaded GEMM, on the core the RNN's second
         // thread needs (measured: "waiting" 35% of a profiled 2-thread step right after it, 2-16% otherwise).
         sgemm = Math.Max(sgemm, SgemmRate.Measure(blas));
+        var measured = new Measured(sgemm, flops, captured.Count, checkError, stepSeconds, replaySeconds, allocated,
+            breakdown, ShapeTimes(byShape, options.ProfiledSteps, sgemm / session.RnnThreads), load);
+        return Result(options, blas, ThreadingName(session), measured);
+    }
 
-        double p50 = Statistics.Percentile(stepSeconds, 50), p90 = Statistics.Percentile(stepSeconds, 90);
-        double bound = sgemm * 1e9 / flops * options.Batch;
+    // What one configuration measured, before it is turned into rates.
+    private sealed record Measured(double SgemmGflops, long Flops, int Calls, double CheckError, double[] StepSeconds,
+        double[] ReplaySeconds, long AllocatedPerStep, StepBreakdown Breakdown, GemmShapeTime[] Shapes, double Load);
+
+    private static BenchmarkResult Result(BenchmarkOptions options, BlasBackend blas, string threading, Measured m)
+    {
+        double p50 = Statistics.Percentile(m.StepSeconds, 50), p90 = Statistics.Percentile(m.StepSeconds, 90);
+        double gemmOnly = Statistics.Percentile(m.ReplaySeconds, 50);
+        double bound = m.SgemmGflops * 1e9 / m.Flops * options.Batch;
         return new BenchmarkResult
         {
-            Backend = BackendName(blas.Kind), Threads = blas.Threads, Threading = ThreadingName(session),
+            Backend = BackendName(blas.Kind), Threads = blas.Threads, Threading = threading,
             Cell = options.Cell.ToString().ToLowerInvariant(), Batch = options.Batch, Units = options.Units,
             Steps = options.Steps, Inputs = options.Inputs, TimedSteps = options.TimedSteps,
             SamplesPerSec = options.Batch / p50, StepMsP50 = p50 * 1e3, StepMsP90 = p90 * 1e3,
-            Gflops = flops / p50 / 1e9, SgemmGflops1024 = sgemm, BoundSamplesPerSec = bound,
-            PercentOfBound = options.Batch / p50 / bound * 100, AllocatedBytesPerStep = allocated,
+            Gflops = m.Flops / p50 / 1e9, SgemmGflops1024 = m.SgemmGflops, BoundSamplesPerSec = bound,
+            PercentOfBound = options.Batch / p50 / bound * 100, AllocatedBytesPerStep = m.AllocatedPerStep,
             GemmOnlyStepMs = gemmOnly * 1e3, GemmOnlyPercentOfBound = options.Batch / gemmOnly / bound * 100,
-            PercentOfGemmOnly = gemmOnly / p50 * 100, FlopsPerStep = flops, GemmCallsPerStep = captured.Count, Kernel = blas.Kernel,
-            MklKernel = blas.Kind == BlasKind.Mkl ? MklNative.KernelLibrary() : null, BlasVersion = blas.Version,
-            CheckMaxRelativeError = checkError, Breakdown = breakdown, LoadAverage = load,
-            GemmShapes = ShapeTimes(byShape, options.ProfiledSteps, sgemm / session.RnnThreads),
+            PercentOfGemmOnly = gemmOnly / p50 * 100, FlopsPerStep = m.Flops, GemmCallsPerStep = m.Calls,
+            Kernel = blas.Kernel, MklKernel = blas.Kind == BlasKind.Mkl ? MklNative.KernelLibrary() : null,
+            BlasVersion = blas.Version, CheckMaxRelativeError = m.CheckError, Breakdown = m.Breakdown,
+            GemmShapes = m.Shapes, LoadAverage = m.Load,
         };
     }
 
