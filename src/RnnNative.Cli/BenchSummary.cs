@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using RnnNative.Benchmarking;
+using static RnnNative.Cli.BenchTables;
 
 namespace RnnNative.Cli;
 
@@ -32,7 +32,7 @@ internal static class BenchSummary
                 $"{F(Median(rs, r => r.Gflops), 1)} | {F(Median(rs, r => r.SgemmGflops1024), 1)} | {F(Median(rs, r => r.BoundSamplesPerSec), 0)} | " +
                 $"{F(Median(rs, r => r.PercentOfBound), 1)} ({F(rs.Min(r => r.PercentOfBound), 1)}–{F(rs.Max(r => r.PercentOfBound), 1)}) | " +
                 $"{F(Median(rs, r => r.GemmOnlyPercentOfBound), 1)} | {F(Median(rs, r => r.PercentOfGemmOnly), 0)}% | " +
-                $"{rs.Max(r => r.AllocatedBytesPerStep).ToString(CultureInfo.InvariantCulture)} |");
+                $"{N(rs.Max(r => r.AllocatedBytesPerStep))} |");
         }
         output.WriteLine();
         output.WriteLine("| cell | backend | threads | GEMM | elementwise | optimizer | waiting | other |");
@@ -79,12 +79,6 @@ internal static class BenchSummary
 
     private static int Rank(string[] order, string name) => Array.IndexOf(order, name) is >= 0 and var i ? i : order.Length;
 
-    private static double Median(List<BenchmarkResult> rs, Func<BenchmarkResult, double> value)
-    {
-        var sorted = rs.Select(value).Order().ToArray();
-        int middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-
-    private static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+    private static double Median(List<BenchmarkResult> rs, Func<BenchmarkResult, double> value) =>
+        Statistics.Percentile(rs.Select(value).ToArray(), 50);
 }

@@ -53,6 +53,6 @@ internal static class BenchTables
     private static string Share(double ms, StepBreakdown b) =>
         b.TotalMs > 0 ? $"{F(ms, 2)} ({F(100 * ms / b.TotalMs, 0)}%)" : "-";
 
-    private static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
-    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+    internal static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
