@@ -19,7 +19,7 @@ internal static class ForecastCommand
 {
     public const string DefaultData = "data/series.csv";
 
-    // Chosen on validation blocks inside the training part (README, "rnn forecast"); the lecture's are 1500, 50, 0.001.
+    // Chosen on validation blocks inside the training part (docs/examples.md, "rnn forecast"); the lecture's are 1500, 50, 0.001.
     public const int DefaultIterations = 6000, DefaultBatch = 25;
     public const double DefaultLearningRate = 0.002;
 
