@@ -6,7 +6,7 @@ namespace RnnNative.Cli;
 
 /// <summary>
 /// <c>rnn bench --summarize FILE</c>: the records that repeated <c>rnn bench --json</c> runs appended to FILE,
-/// summarised per cell, backend and thread count as two markdown tables (the README's): the median of every
+/// summarised per cell, backend and thread count as two markdown tables (those of docs/performance.md): the median of every
 /// column over the runs, with the range of % of bound, then the median breakdown.
 /// </summary>
 /// <remarks>MKL runs with its AVX2 kernels (RNNNATIVE_MKL_AVX2=1) are listed as backend "mkl-avx2".</remarks>

@@ -19,7 +19,7 @@ internal static class ForecastCommand
 {
     public const string DefaultData = "data/series.csv";
 
-    // Chosen on validation blocks inside the training part (README, "rnn forecast"); the lecture's are 1500, 50, 0.001.
+    // Chosen on validation blocks inside the training part (docs/examples.md, "rnn forecast"); the lecture's are 1500, 50, 0.001.
     public const int DefaultIterations = 6000, DefaultBatch = 25;
     public const double DefaultLearningRate = 0.002;
 
@@ -47,7 +47,8 @@ internal static class ForecastCommand
           --validation-start N  index of its first value (default: centred in the longer training stretch)
           --out DIR          where forecast.png and forecast.csv go (default runs/forecast)
           --backend NAME     openblas | mkl | managed (default: the library's choice)
-          --threads N        GEMM threads
+          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+                             and every GEMM runs single-threaded
         Training uses only windows (inputs and targets) entirely before or after the held-out block (and the
         validation block); the held-out MSE is over every window entirely inside it, and the generated
         continuation runs through it from the --steps real values before it.

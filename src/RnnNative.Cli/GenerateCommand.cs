@@ -52,7 +52,8 @@ internal static class GenerateCommand
           --seed N           weights, shuffling, draws (default 42)
           --out DIR          folder for feedback.png and repeat.png (default runs/generate)
           --backend NAME     openblas | mkl | managed
-          --threads N        GEMM threads
+          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+                             and every GEMM runs single-threaded
         """;
 
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)

@@ -46,7 +46,8 @@ internal static class LangIdCommand
           --predict WORD...  classify these words (lower-cased) with --model instead of training
           --model DIR|FILE   for --predict: a run folder or checkpoint (default: the --out folder)
           --backend NAME     openblas | mkl | managed
-          --threads N        GEMM threads
+          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+                             and every GEMM runs single-threaded
         """;
 
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)

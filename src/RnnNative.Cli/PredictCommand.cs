@@ -15,7 +15,8 @@ internal static class PredictCommand
                              each row: T*I raw values (as in the training file), optionally then the label
           --batch N          examples per batch (default 150)
           --backend NAME     openblas | mkl | managed
-          --threads N        GEMM threads
+          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+                             and every GEMM runs single-threaded
         Output (CSV): row,predicted[,label],p0,...,p{C-1}
         """;
 

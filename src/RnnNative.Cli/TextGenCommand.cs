@@ -46,7 +46,8 @@ internal static class TextGenCommand
           --prefix TEXT      text the model reads first (default: a newline)
           --seed N           weights, and the sampling draws (default 42)
           --backend NAME     openblas | mkl | managed (default: the library's choice)
-          --threads N        GEMM threads
+          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+                             and every GEMM runs single-threaded
         """;
 
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)

@@ -32,7 +32,8 @@ internal static class TrainCommand
           --lr X             Adam learning rate (default 0.001)
           --seed N           weights, shuffling and the CSV split (default 42)
           --backend NAME     openblas | mkl | managed (default: the library's choice)
-          --threads N        GEMM threads
+          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+                             and every GEMM runs single-threaded
           --out DIR          run folder (default runs/latest): model.ckpt (last epoch), best.ckpt,
                              metrics.csv, training.png
           --limit N          train on the first N training examples only

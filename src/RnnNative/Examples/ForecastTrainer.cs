@@ -114,8 +114,8 @@ public sealed class ForecastTrainer(ForecastModel model, Session session)
     /// appended.
     /// </summary>
     /// <remarks>
-    /// Measured on data/series.csv, this stays much closer to the truth than carrying the state forward one
-    /// step at a time: the model was trained on windows of T steps from a zero state and never saw longer runs.
+    /// Not carrying the state forward one step at a time: the model was trained on windows of T steps from a zero
+    /// state and never saw longer runs.
     /// </remarks>
     /// <exception cref="ArgumentException">The seed window is not T values long.</exception>
     public float[] Generate(ReadOnlySpan<float> seedWindow, int count)
