@@ -25,7 +25,7 @@ public sealed partial class Session : IDisposable
         _ownsBlas = options.Blas is null;
         Blas = options.Blas ?? (options.Backend is { } kind ? BlasBackend.Create(kind, options.Threads) : DefaultBackend(options.Threads));
         Parameters = new ParameterSlab(graph.GlobalVariables);
-        _singleThreaded = SingleThreadedFor(options.RnnThreading, Blas);
+        Compute = new ComputeResources(Blas, options.RnnThreading);
     }
 
     /// <summary>The graph this session runs.</summary>
@@ -33,6 +33,9 @@ public sealed partial class Session : IDisposable
 
     /// <summary>The GEMM backend every matrix product of this session goes to.</summary>
     public BlasBackend Blas { get; }
+
+    /// <summary>What the ops compute with: the GEMM of the graph's ops and the fork-join pool of ops that cut their work.</summary>
+    internal ComputeResources Compute { get; }
 
     internal ParameterSlab Parameters { get; }
 
@@ -84,7 +87,7 @@ public sealed partial class Session : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        DisposeThreads();
+        Compute.Dispose();
         if (_ownsBlas) Blas.Dispose();
     }
 
