@@ -5,7 +5,7 @@ namespace RnnNative;
 /// <summary>How a <see cref="Session"/> runs: which GEMM backend and how many threads.</summary>
 public sealed class SessionOptions
 {
-    /// <summary>The backend; null means the <c>RNNNATIVE_BLAS</c> environment variable, else OpenBLAS where it loads, else managed.</summary>
+    /// <summary>The backend; null means <see cref="BlasBackend.FromEnvironment"/>: the <c>RNNNATIVE_BLAS</c> environment variable, else OpenBLAS where it loads, else managed.</summary>
     public BlasKind? Backend { get; init; }
 
     /// <summary>
