@@ -15,13 +15,6 @@ public sealed partial class Session
         return slot.F.AsSpan(slot.Offset, slot.Length);
     }
 
-    /// <summary>A multi-output node's whole block: its output followed by the extra elements of <see cref="EnsureOwnBuffer"/>.</summary>
-    internal Span<float> Block(Node node, int length)
-    {
-        ref var slot = ref _slots[node.Id];
-        return slot.F.AsSpan(slot.Offset, length);
-    }
-
     /// <summary>
     /// <see cref="F"/> as an array segment (the slot's array, offset and length), for kernels that hand the buffer
     /// to other threads (a span cannot cross threads); empty when the node has no elements.
@@ -32,7 +25,10 @@ public sealed partial class Session
         return slot.Length == 0 ? default : new ArraySegment<float>(slot.F!, slot.Offset, slot.Length);
     }
 
-    /// <summary><see cref="Block"/> as an array segment.</summary>
+    /// <summary>
+    /// A multi-output node's whole block, its output followed by the extra elements of <see cref="EnsureOwnBuffer"/>,
+    /// as an array segment (see <see cref="FloatSegment"/>).
+    /// </summary>
     internal ArraySegment<float> BlockSegment(Node node, int length)
     {
         ref var slot = ref _slots[node.Id];

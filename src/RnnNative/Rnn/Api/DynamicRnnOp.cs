@@ -10,7 +10,9 @@ namespace RnnNative;
 /// <remarks>
 /// Inputs: x, the cell's weights in kernel order, then (when given) lengths, h0, c0.
 /// One <see cref="RnnWorkspace"/> per batch shape is kept per session, so the last partial batch of an epoch
-/// does not reallocate the full batch's workspace.
+/// does not reallocate the full batch's workspace, and one <see cref="BatchSplit"/> over the session's compute
+/// resources (one part, or the batch cut across its threads). Buffers reach the kernels as array segments of the
+/// session's slots, so that the split's threads can use them.
 /// </remarks>
 internal sealed class DynamicRnnOp : Node, IMultiOutput
 {
