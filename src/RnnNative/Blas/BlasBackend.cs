@@ -11,7 +11,7 @@ namespace RnnNative.Blas;
 /// A is stored (m × k) with leading dimension lda ≥ k, or, when <c>transA</c>, (k × m) with lda ≥ m; likewise B.
 /// When beta is 0, C is only written (NaNs in it do not propagate).
 /// </remarks>
-public abstract class BlasBackend : IDisposable
+public abstract partial class BlasBackend : IDisposable
 {
     /// <summary>Which implementation this is.</summary>
     public abstract BlasKind Kind { get; }
@@ -75,27 +75,6 @@ public abstract class BlasBackend : IDisposable
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown BLAS backend. Valid: {ValidNames}."),
         };
     }
-
-    /// <summary>Creates the backend named by <c>RNNNATIVE_BLAS</c> (managed when unset).</summary>
-    /// <exception cref="ArgumentException">The variable names no backend; the message lists the valid names.</exception>
-    public static BlasBackend FromEnvironment(int threads = 1) =>
-        FromEnvironmentValue(BlasEnvironment.Get(BlasEnvironment.BackendVariable), threads);
-
-    internal static BlasBackend FromEnvironmentValue(string? name, int threads) =>
-        Create(name == null ? BlasKind.Managed : ParseKind(name), threads);
-
-    /// <summary>Parses "managed", "openblas" or "mkl" (case-insensitive).</summary>
-    /// <exception cref="ArgumentException">Any other name; the message lists the valid names.</exception>
-    public static BlasKind ParseKind(string name) => name?.Trim().ToLowerInvariant() switch
-    {
-        "managed" => BlasKind.Managed,
-        "openblas" => BlasKind.OpenBlas,
-        "mkl" => BlasKind.Mkl,
-        _ => throw new ArgumentException($"Unknown BLAS backend '{name}'. Valid names: {ValidNames}.", nameof(name)),
-    };
-
-    /// <summary>The names <see cref="ParseKind"/> accepts.</summary>
-    public const string ValidNames = "managed, openblas, mkl";
 
     /// <summary>Whether a backend of this kind can be created here; if not, why (every path tried).</summary>
     public static bool IsAvailable(BlasKind kind, out string reason)

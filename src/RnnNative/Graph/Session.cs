@@ -23,16 +23,20 @@ public sealed partial class Session : IDisposable
         Graph = graph;
         options ??= new SessionOptions();
         _ownsBlas = options.Blas is null;
-        Blas = options.Blas ?? (options.Backend is { } kind ? BlasBackend.Create(kind, options.Threads) : DefaultBackend(options.Threads));
+        Blas = options.Blas ?? (options.Backend is { } kind ? BlasBackend.Create(kind, options.Threads) : BlasBackend.FromEnvironment(options.Threads));
         Parameters = new ParameterSlab(graph.GlobalVariables);
-        _singleThreaded = SingleThreadedFor(options.RnnThreading, Blas);
+        Compute = new ComputeResources(Blas, options.RnnThreading);
     }
 
     /// <summary>The graph this session runs.</summary>
     public Graph Graph { get; }
 
-    /// <summary>The GEMM backend every matrix product of this session goes to.</summary>
+    /// <summary>The GEMM backend of this session: its ops call it, or its single-threaded sibling when they cut their
+    /// work across the session's threads (see <see cref="Compute"/>).</summary>
     public BlasBackend Blas { get; }
+
+    /// <summary>What the ops compute with: the GEMM of the graph's ops and the fork-join pool of ops that cut their work.</summary>
+    internal ComputeResources Compute { get; }
 
     internal ParameterSlab Parameters { get; }
 
@@ -84,15 +88,8 @@ public sealed partial class Session : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        DisposeThreads();
+        Compute.Dispose();
         if (_ownsBlas) Blas.Dispose();
-    }
-
-    // RNNNATIVE_BLAS when set; otherwise OpenBLAS where it loads, else the managed GEMM.
-    private static BlasBackend DefaultBackend(int threads)
-    {
-        if (Environment.GetEnvironmentVariable("RNNNATIVE_BLAS") is { Length: > 0 }) return BlasBackend.FromEnvironment(threads);
-        return BlasBackend.IsAvailable(BlasKind.OpenBlas, out _) ? BlasBackend.Create(BlasKind.OpenBlas, threads) : BlasBackend.Create(BlasKind.Managed, threads);
     }
 
     private void Execute(Plan plan, FeedDict? feeds)
