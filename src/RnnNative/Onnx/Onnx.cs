@@ -15,7 +15,8 @@ public sealed record OnnxExportResult(string Path, int Opset, int IrVersion, lon
 /// <c>dynamic_rnn</c>'s semantics carry over: ONNX's <c>Y</c> is 0 past each length and <c>Y_h</c> is the state at
 /// the last valid step. The file is written by a small built-in protobuf writer (no dependency). Models ONNX cannot
 /// express exactly (a cell-clipped or projected LSTMCell, an unknown cell) throw <see cref="OnnxExportException"/>
-/// and nothing is written; lengths outside [0, T] are not checked by ONNX runtimes as the engine checks them.
+/// and nothing is written. A length of 0 gives the zero initial state (as in the engine); lengths outside [0, T] are
+/// errors in ONNX Runtime as in the engine (other runtimes may not check them).
 /// </remarks>
 public static class Onnx
 {

@@ -74,6 +74,30 @@ public class ClassifierExportTests
         Assert.Equal([.. bias, .. bias], ort["logits"].Values);
     }
 
+    [Theory]
+    [InlineData(CellType.Basic, 6)]
+    [InlineData(CellType.Lstm, -1)]
+    [InlineData(CellType.Gru, 6)]
+    public void OnnxRuntimeRejectsLengthsOutsideTheSequenceLikeTheEngine(CellType cell, int badLength)
+    {
+        var options = new SequenceClassifierOptions { Steps = Steps, Inputs = Inputs, Units = 3, Classes = 2, Cell = cell, UseSequenceLengths = true };
+        using var folder = new TempFolder();
+        var (model, session) = RandomModel(options, seed: 6);
+        using var _ = session;
+        string path = Path.Combine(folder.Path, "model.onnx");
+        RnnOnnx.Export(model, session, path);
+        float[] x = RandomValues(new Random(5), 2 * Steps * Inputs, 1f);
+
+        var e = Assert.Throws<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(() => OrtRunner.Run(path, x, 2, Steps, Inputs, [2, badLength], "logits"));
+
+        Assert.Contains("sequence_lens", e.Message);
+        Assert.ThrowsAny<Exception>(() => session.Run(model.Logits, new FeedDict
+        {
+            [model.X] = Tensor.FromArray(x, 2, Steps, Inputs),
+            [model.Lengths!] = Tensor.FromArray(new[] { 2, badLength }, 2),
+        }));
+    }
+
     [Fact]
     public void TimeDimensionIsDynamic()
     {
