@@ -22,6 +22,7 @@ public static class RnnCli
           predict   class and probabilities for each example of a file or of CSV rows on stdin
           forecast  the lecture's time series: train on a CSV column, score held-out windows, generate, plot
           textgen   character-level language model on a UTF-8 text: bits/char, checkpoint, sampled text
+          export    a saved model as an ONNX file (ONNX Runtime and other runtimes)
           info      BLAS backends, native library, threads, CPU features, .NET version
           bench     training throughput per backend and thread count against the machine's GEMM limit
           langid    sequence to vector: which language a word is from (GRU over characters, variable lengths)
@@ -78,6 +79,7 @@ public static class RnnCli
             "eval" => EvalCommand.Run(options, console),
             "predict" => PredictCommand.Run(options, console, input),
             "info" => InfoCommand.Run(options, console),
+            "export" => ExportCommand.Run(options, console),
             "forecast" => ForecastCommand.Run(options, console, cancellation),
             "textgen" => TextGenCommand.Run(options, console, cancellation),
             "langid" => LangIdCommand.Run(options, console, cancellation),
