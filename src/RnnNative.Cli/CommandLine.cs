@@ -88,7 +88,7 @@ internal sealed class CommandLine
         if (!float.IsFinite(single) || !float.IsNormal(single))
             throw new UsageException(
                 $"{name} must be a positive 32-bit float between 1.18e-38 and {float.MaxValue:G3}, got '{String(name)}' " +
-                $"(it would be used as {single}).");
+                $"(it would be used as {single.ToString(CultureInfo.InvariantCulture)}).");
         return single;
     }
 

@@ -76,7 +76,7 @@ internal sealed class LoadedModel : IDisposable
             int bad = Array.FindIndex(values, v => !float.IsFinite(v));
             if (bad >= 0)
                 throw new CheckpointException(
-                    $"'{path}': variable '{name}' holds {values[bad]} at index {bad}; the weights of a diverged run cannot predict.");
+                    FormattableString.Invariant($"'{path}': variable '{name}' holds {values[bad]} at index {bad}; the weights of a diverged run cannot predict."));
         }
     }
 

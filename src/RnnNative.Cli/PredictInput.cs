@@ -60,8 +60,8 @@ internal static class PredictInput
             x[k] *= scales[k % scales.Length];
             if (!float.IsFinite(x[k]))
                 throw new DataFormatException(path, float.IsFinite(raw)
-                    ? $"element {k} is {raw:R}, which the training scale {scales[k % scales.Length]:R} turns into {x[k]}."
-                    : $"element {k} is {raw}; the model takes finite numbers only.");
+                    ? FormattableString.Invariant($"element {k} is {raw:R}, which the training scale {scales[k % scales.Length]:R} turns into {x[k]}.")
+                    : FormattableString.Invariant($"element {k} is {raw}; the model takes finite numbers only."));
         }
         return new Dataset(x, new int[x.Length / scales.Length], steps, inputs, classes);
     }
