@@ -2,7 +2,8 @@
 # N minutes (default 30) and samples the process every S seconds (default 5): resident memory (VmRSS of
 # /proc/<pid>/status), open handles (entries of /proc/<pid>/fd) and threads. It writes
 # artifacts/soak/soak.csv and prints, for each, the least-squares slope per hour over the samples after a
-# warm-up (the first 10% of the run: data loading, JIT, first epoch buffers). Linux only (/proc).
+# warm-up (-Warmup seconds, default 10% of the run: data loading, JIT, the first checkpoints and plots load
+# their libraries and fonts). Linux only (/proc).
 # Default data: data/fashion-mnist when present, else data/digits.csv.gz; epochs are unlimited in practice.
 
 function Get-LeastSquaresSlope([double[]]$X, [double[]]$Y) {
@@ -27,11 +28,12 @@ function Get-ProcessSample([int]$ProcessId) {
 function Invoke-SoakTask {
     param([Parameter(Mandatory)][string]$Root, [string[]]$Arguments = @())
     if (-not (Test-Path '/proc/self/status')) { throw 'soak needs Linux (/proc) to sample memory, handles and threads.' }
-    $minutes = 30.0; $interval = 5.0; $train = @()
+    $minutes = 30.0; $interval = 5.0; $warmup = -1.0; $train = @()
     for ($i = 0; $i -lt $Arguments.Count; $i++) {
         switch ($Arguments[$i]) {
             { $_ -in '-Minutes', '--minutes' } { $minutes = [double]$Arguments[++$i]; continue }
             { $_ -in '-Interval', '--interval' } { $interval = [double]$Arguments[++$i]; continue }
+            { $_ -in '-Warmup', '--warmup' } { $warmup = [double]$Arguments[++$i]; continue }
             default { if ($Arguments[$i]) { $train += $Arguments[$i] } }
         }
     }
@@ -70,15 +72,15 @@ function Invoke-SoakTask {
         $rows | Export-Csv -NoTypeInformation -Path $csv
     }
     if ($exited) { throw "rnn train ended early (exit code $($process.ExitCode)) after $([math]::Round($clock.Elapsed.TotalSeconds)) s; see $log." }
-    Write-SoakReport $rows $minutes $csv
+    if ($warmup -lt 0) { $warmup = $minutes * 60 * 0.1 }
+    Write-SoakReport $rows $minutes $warmup $csv
 }
 
-function Write-SoakReport($Rows, [double]$Minutes, [string]$Csv) {
-    $warmup = $Minutes * 60 * 0.1
-    $steady = @($Rows | Where-Object { $_.elapsed_s -ge $warmup })
+function Write-SoakReport($Rows, [double]$Minutes, [double]$Warmup, [string]$Csv) {
+    $steady = @($Rows | Where-Object { $_.elapsed_s -ge $Warmup })
     if ($steady.Count -lt 2) { throw "soak: only $($steady.Count) samples after the warm-up; run longer." }
     $x = [double[]]@($steady | ForEach-Object { $_.elapsed_s / 3600 })
-    Write-Host ("soak: {0} samples over {1:0.0} min; slopes after a {2:0} s warm-up (least squares, per hour):" -f $Rows.Count, $Minutes, $warmup)
+    Write-Host ("soak: {0} samples over {1:0.0} min; slopes after a {2:0} s warm-up (least squares, per hour):" -f $Rows.Count, $Minutes, $Warmup)
     foreach ($m in @(@('rss_mb', 'MB'), @('handles', 'handles'), @('threads', 'threads'))) {
         $y = [double[]]@($steady | ForEach-Object { $_.($m[0]) })
         $slope = Get-LeastSquaresSlope $x $y
