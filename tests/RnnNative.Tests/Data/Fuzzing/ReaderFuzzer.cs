@@ -44,6 +44,9 @@ internal sealed class ReaderFuzzer(FuzzTarget target, int seed)
             ? Directory.GetFiles(CorpusFolder(target), "*.bin").Order(StringComparer.Ordinal).ToArray()
             : [];
 
+    /// <summary>Most inputs one run adds to a target's corpus (keeps the committed corpus small).</summary>
+    public const int MaxSavedPerRun = 40;
+
     /// <summary>Runs until <paramref name="iterations"/> inputs or <paramref name="budget"/> have passed.</summary>
     public void Run(long iterations, TimeSpan budget, bool saveInteresting)
     {
@@ -59,7 +62,8 @@ internal sealed class ReaderFuzzer(FuzzTarget target, int seed)
             if (saveInteresting || outcome.Failure is not null)
             {
                 pool.Add(input);
-                if (saveInteresting && Save(target.Name, input)) Saved++;
+                bool keep = outcome.Failure is not null || Saved < MaxSavedPerRun;
+                if (saveInteresting && keep && input.Length <= 1 << 16 && Save(target.Name, input)) Saved++;
             }
         }
     }
@@ -127,14 +131,15 @@ internal sealed class ReaderFuzzer(FuzzTarget target, int seed)
         }
     }
 
-    // The message without its numbers and quoted parts (paths, cell text), so one kind of error is one signature.
+    // The message's plain words only (no numbers, hex, quoted cell text or paths), so one kind of error is one
+    // signature whatever the bytes that caused it.
     private static string Normalize(string message)
     {
-        string text = Regex.Replace(message, "'[^']*'|\"[^\"]*\"", "'…'");
-        text = Regex.Replace(text, @"[-+]?\d[\d.,eE+-]*", "#");
-        text = Regex.Replace(text, @"\[[^\]]*\]", "[…]");
-        int colon = text.IndexOf(": ", StringComparison.Ordinal); // drop the source name
-        return colon >= 0 && colon < 40 ? text[(colon + 2)..] : text;
+        int colon = message.IndexOf(": ", StringComparison.Ordinal); // drop the source name
+        string text = colon >= 0 && colon < 40 ? message[(colon + 2)..] : message;
+        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => Regex.IsMatch(w, "^[A-Za-z][a-z]*[,.:;]?$"));
+        return string.Join(' ', words);
     }
 
     private static bool Save(string name, byte[] input)
