@@ -60,7 +60,7 @@ internal static class TrainCommand
             Seed = seed,
         };
         int? epochsOption = a.Int("--epochs", 1, 1 << 20), limit = a.Int("--limit", 1);
-        var folder = new RunFolder(TrainingMemory.OutFolder(a.String("--out"), Path.Combine("runs", "latest")));
+        var folder = new RunFolder(TrainChecks.OutFolder(a.String("--out"), Path.Combine("runs", "latest")));
 
         var data = DataSource.ForTraining(DataSource.Resolve(a.String("--data")), (ulong)seed, limit);
         int epochs = epochsOption ?? (data.Metadata[Meta.DataKind] == Meta.Idx ? IdxEpochs : CsvEpochs);
@@ -70,7 +70,7 @@ internal static class TrainCommand
             Inputs = data.Train.Inputs,
             Classes = Math.Max(data.Train.Classes, data.Test.Classes),
         };
-        TrainingMemory.Check(options, batch);
+        TrainChecks.Check(options, batch);
         var model = new SequenceClassifier(options);
         using var session = Backends.OpenSession(model.Graph, backend, threads);
         session.Run(model.Graph.GlobalVariablesInitializer());

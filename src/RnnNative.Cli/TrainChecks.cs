@@ -6,7 +6,7 @@ namespace RnnNative.Cli;
 /// Up-front checks of a training run's size and output folder, so that a too-large model or an impossible
 /// <c>--out</c> is a one-line error before anything is allocated or trained.
 /// </summary>
-internal static class TrainingMemory
+internal static class TrainChecks
 {
     /// <summary>Float32 parameters of the classifier: recurrent layers plus the dense head.</summary>
     /// <remarks>
