@@ -45,7 +45,8 @@ internal static class DataSource
         if (Directory.Exists(path))
         {
             var (trainImages, testImages) = (MnistDataset.Load(path, train: true), MnistDataset.Load(path, train: false));
-            int classes = Math.Max(trainImages.Classes, testImages.Classes);
+            int classes = ClassLabels.Count(trainImages.Labels, $"{path} (training labels)");
+            ClassLabels.CheckWithin(testImages.Labels, classes, $"{path} (t10k test labels)");
             (train, test) = (trainImages.AsDataset(classes), testImages.AsDataset(classes));
             meta[Meta.DataKind] = Meta.Idx;
             kind = "MNIST-format IDX";
@@ -53,6 +54,7 @@ internal static class DataSource
         else
         {
             var all = LoadCsv(path, null, null);
+            ClassLabels.Count(all.Labels, path);
             (train, test) = all.Split(CsvTestFraction, seed);
             meta[Meta.DataKind] = Meta.Csv;
             meta[Meta.DataSha256] = Sha256(path);

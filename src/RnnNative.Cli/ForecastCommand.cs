@@ -95,7 +95,7 @@ internal static class ForecastCommand
         {
             Steps = a.Int("--steps", 1, 10_000) ?? 20,
             Units = a.Int("--units", 1, 1 << 16) ?? 100,
-            LearningRate = (float)(a.Positive("--lr") ?? DefaultLearningRate),
+            LearningRate = a.PositiveSingle("--lr") ?? (float)DefaultLearningRate,
             Schedule = a.Choice("--schedule", Schedules) == true ? new CosineDecay(Math.Max(1, iterations)) : null,
             Seed = seed,
         };

@@ -43,7 +43,7 @@ public static class RnnCli
         CancellationToken cancellation, bool terminal = false)
     {
         var console = Consoles.Create(output, terminal);
-        var errors = Consoles.Create(error, terminal);
+        var errors = Consoles.Create(error, terminal, redirected: Console.IsErrorRedirected);
         bool verbose = args.Contains("--verbose");
         string[] rest = args.Where(a => a != "--verbose").ToArray();
         try
@@ -52,13 +52,13 @@ public static class RnnCli
         }
         catch (Exception e) when (UserMessage(e) is { } message)
         {
-            errors.MarkupLine($"[red]error:[/] {Markup.Escape(Backends.OneLine(message))}");
+            Consoles.WriteLine(errors, "[red]error:[/]", Backends.OneLine(message));
             if (verbose) errors.WriteLine(e.ToString());
             return e is UsageException ? 2 : 1;
         }
         catch (Exception e)
         {
-            errors.MarkupLine($"[red]internal error ({Markup.Escape(e.GetType().Name)}):[/] {Markup.Escape(e.Message)}");
+            Consoles.WriteLine(errors, $"[red]internal error ({Markup.Escape(e.GetType().Name)}):[/]", Backends.OneLine(e.Message));
             if (verbose) errors.WriteLine(e.ToString());
             else errors.WriteLine("(run again with --verbose for the stack trace)");
             return 70;

@@ -133,8 +133,8 @@ internal static class TextGenCommand
             Layers = a.Int("--layers", 1, 64) ?? 1,
             EmbeddingSize = a.Int("--embedding", 1, 1 << 14) ?? 64,
             OutputKeepProb = (float)keep,
-            LearningRate = (float)(a.Positive("--lr") ?? 0.002),
-            ClipNorm = (float)(a.Positive("--clip") ?? 5),
+            LearningRate = a.PositiveSingle("--lr") ?? 0.002f,
+            ClipNorm = a.PositiveSingle("--clip") ?? 5f,
             Seed = seed,
         };
     }
