@@ -131,7 +131,7 @@ public sealed class ForecastTrainer(ForecastModel model, Session session)
         for (int k = 0; k < count; k++)
         {
             series.AsSpan(k, steps).CopyTo(window);
-            series[steps + k] = session.Run(Model.Outputs, feeds)!.Floats![steps - 1];
+            series[steps + k] = session.Run(Model.Outputs, feeds)!.ToFloatArray()[steps - 1];
         }
         return series[steps..];
     }
@@ -147,7 +147,7 @@ public sealed class ForecastTrainer(ForecastModel model, Session session)
         {
             int size = batcher.Fill(data, b, x, y);
             var xs = size == batch ? x : x[..(size * steps)];
-            var outputs = session.Run(Model.Outputs, new FeedDict { [Model.X] = Tensor.FromArray(xs, size, steps, 1) })!.Floats!;
+            var outputs = session.Run(Model.Outputs, new FeedDict { [Model.X] = Tensor.FromArray(xs, size, steps, 1) })!.ToFloatArray();
             visit(outputs, y, size);
         }
     }

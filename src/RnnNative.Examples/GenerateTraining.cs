@@ -111,7 +111,7 @@ public sealed class RowGeneratorTrainer
             condition[i * o.Classes + classes[i]] = 1f;
         }
         var feeds = new FeedDict { [_model.Condition] = Tensor.FromArray(condition, n, o.Classes) };
-        if (o.Form == RowGeneratorForm.RepeatVector) return _session.Run(_model.Pixels, feeds)!.Floats!;
+        if (o.Form == RowGeneratorForm.RepeatVector) return _session.Run(_model.Pixels, feeds)!.ToFloatArray();
         return Unroll(feeds, n, sampling, seed);
     }
 
@@ -131,7 +131,7 @@ public sealed class RowGeneratorTrainer
             feeds[m.StepRow!] = Tensor.FromArray(row, n, o.Columns);
             for (int i = 0; i < states.Length; i++) feeds[m.StepStates![i]] = states[i]!;
             var values = _session.Run(fetches, feeds);
-            float[] pixels = values[0]!.Floats!;
+            float[] pixels = values[0]!.ToFloatArray();
             for (int b = 0; b < n; b++) pixels.AsSpan(b * o.Columns, o.Columns).CopyTo(images.AsSpan((b * o.Rows + t) * o.Columns, o.Columns));
             row = sampling == RowSampling.Mean ? pixels : Array.ConvertAll(pixels, p => rng.NextSingle() < p ? 1f : 0f);
             states = values[1..];
