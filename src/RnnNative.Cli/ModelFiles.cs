@@ -47,7 +47,7 @@ internal sealed class LoadedModel : IDisposable
         SequenceClassifier classifier;
         try
         {
-            classifier = new SequenceClassifier(checkpoint.Options);
+            classifier = new SequenceClassifier(checkpoint.ClassifierOptions);
         }
         catch (ArgumentException e)
         {
@@ -83,7 +83,7 @@ internal sealed class LoadedModel : IDisposable
     /// <summary>Checks that a data set fits the model (steps, inputs, classes) with a one-line error.</summary>
     public void CheckFits(RnnNative.Data.Dataset data, string source)
     {
-        var o = Checkpoint.Options;
+        var o = Model.Options;
         if (data.Steps != o.Steps || data.Inputs != o.Inputs)
             throw new CliException($"{source} has {data.Steps} steps x {data.Inputs} inputs but the model takes {o.Steps} x {o.Inputs}.");
         if (data.Classes > o.Classes)
