@@ -11,20 +11,23 @@
     train  deps, then run the main job (the `rnn` CLI; arguments after the task are passed on).
     bench  deps, then `rnn bench` (its options after the task; see build/Bench.ps1); `bench gemm` runs the GEMM micro-benchmarks.
     data   Data preparation (build/Data.ps1).
+    Options: -Configuration Debug|Release (default Release), -Force (deps). For train and bench, the arguments
+    after the task go to `rnn` verbatim (`--out runs/x --verbose`); put -Configuration/-Force before them.
 .EXAMPLE
     dotnet pwsh build.ps1 test -Configuration Debug
 #>
-[CmdletBinding(PositionalBinding = $false)]
-param(
-    [Parameter(Position = 0)]
-    [ValidateSet('deps', 'build', 'test', 'pack', 'train', 'bench', 'data', 'help')]
-    [string]$Task = 'help',
-    [ValidateSet('Debug', 'Release')]
-    [string]$Configuration = 'Release',
-    [switch]$Force,
-    [Parameter(ValueFromRemainingArguments = $true)]
-    [string[]]$Rest = @()
-)
+# No param block: PowerShell would bind `--out` as an abbreviation of a parameter and `--verbose` as the
+# -Verbose common parameter. The arguments are read from $args instead (see build/Arguments.ps1): the task,
+# then -Configuration NAME / -Force, and everything a pass-through task (train, bench) does not recognise
+# right after its name reaches the command verbatim.
+. (Join-Path $PSScriptRoot 'build/Arguments.ps1')
+$parsed = Read-BuildArguments -Arguments $args -Tasks @('deps', 'build', 'test', 'pack', 'train', 'bench', 'data', 'help', 'args') `
+    -PassThrough @('train', 'bench', 'args')
+if ($parsed.Error) { Write-Host "build.ps1: $($parsed.Error)" -ForegroundColor Red; exit 2 }
+$Task = $parsed.Task
+$Configuration = $parsed.Configuration
+$Force = $parsed.Force
+$Rest = $parsed.Rest
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -72,6 +75,7 @@ try {
         }
         'bench' { Invoke-Deps; Invoke-ScriptTask 'Bench' }
         'data' { Invoke-ScriptTask 'Data' }
+        'args' { $Rest | ForEach-Object { Write-Output "arg: $_" } } # (hidden) what a pass-through task hands on
     }
     exit 0
 }
