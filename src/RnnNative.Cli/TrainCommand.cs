@@ -11,7 +11,8 @@ internal static class TrainCommand
     public const int IdxEpochs = 12, CsvEpochs = 30;
 
     private static readonly string[] Values =
-        ["--data", "--cell", "--units", "--layers", "--epochs", "--batch", "--lr", "--seed", "--backend", "--threads", "--out", "--limit"];
+        ["--data", "--cell", "--units", "--layers", "--epochs", "--batch", "--lr", "--seed", "--backend", "--threads", "--out", "--limit",
+         "--label", "--steps", "--inputs"];
 
     public static readonly IReadOnlyDictionary<string, CellType> Cells = new Dictionary<string, CellType>
     {
@@ -22,8 +23,12 @@ internal static class TrainCommand
 
     private static readonly string Help = $"""
         usage: rnn train [options]
-          --data PATH        MNIST-format IDX folder, or CSV (label last; a seeded 20% hold-out is the test set)
+          --data PATH        MNIST-format IDX folder, or CSV (a seeded 20% hold-out is the test set)
                              default: {DataSource.DefaultIdx} if present, else {DataSource.DefaultCsv}
+          --label NAME|INDEX CSV label column by header name or 0-based index (-1: last). Default: a header
+                             column named label, class or target; the last column of a file without header
+          --steps T          CSV: the features are T time steps of I inputs (T x I = feature columns);
+          --inputs I         default T = I = sqrt(features) when that is a whole number, else required
           --cell NAME        basic | lstm | gru (default basic: tanh)
           --units N          hidden units per layer (default 150)
           --layers N         stacked recurrent layers (default 1)
@@ -62,7 +67,7 @@ internal static class TrainCommand
         int? epochsOption = a.Int("--epochs", 1, 1 << 20), limit = a.Int("--limit", 1);
         var folder = new RunFolder(a.String("--out") ?? Path.Combine("runs", "latest"));
 
-        var data = DataSource.ForTraining(DataSource.Resolve(a.String("--data")), (ulong)seed, limit);
+        var data = DataSource.ForTraining(DataSource.Resolve(a.String("--data")), (ulong)seed, limit, CsvChoice.Parse(a));
         int epochs = epochsOption ?? (data.Metadata[Meta.DataKind] == Meta.Idx ? IdxEpochs : CsvEpochs);
         options = options with
         {

@@ -114,7 +114,7 @@ public class CliTests
         Assert.Equal(1, missing);
         Assert.Contains("not found", missingOutput);
 
-        File.WriteAllText(Path.Combine(run.Path, "ragged.csv"), "1,2,3\n4,5\n");
+        File.WriteAllText(Path.Combine(run.Path, "ragged.csv"), "1,2,3,4,5\n4,5\n");
         Assert.Equal(1, Rnn("train", "--data", Path.Combine(run.Path, "ragged.csv"), "--out", run.Path).Code);
         Assert.Equal(2, Rnn("eval").Code);
         Assert.Equal(2, Rnn("fly").Code);
