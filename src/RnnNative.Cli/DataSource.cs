@@ -12,7 +12,7 @@ internal static class Meta
     public const string TestCorrect = "test_correct", TestCount = "test_count", EvalBatch = "eval_batch", Backend = "backend";
     public const string DataKind = "data.kind", DataPath = "data.path", DataSha256 = "data.sha256";
     public const string TestFraction = "data.test_fraction", SplitSeed = "data.split_seed", FeatureScales = "data.feature_scales";
-    public const string LabelColumn = "data.label_column";
+    public const string LabelColumn = "data.label_column", ClassNames = "data.class_names";
     public const string Idx = "idx", Csv = "csv";
 }
 
@@ -68,8 +68,12 @@ internal static class DataSource
             label = $"column {layout.LabelDescription}";
         }
         if (limit is int n && n < train.Count) train = train.Subset(Enumerable.Range(0, n).ToArray());
+        int classCount = Math.Max(train.Classes, test.Classes);
+        string[]? names = Cli.ClassNames.Find(path, classCount);
+        if (names is not null) meta[Meta.ClassNames] = Cli.ClassNames.Format(names);
         string description = $"{path}: {kind}, {train.Count} training / {test.Count} test examples\n" +
-            $"layout:  label {label}; {train.Steps} steps x {train.Inputs} inputs; {Math.Max(train.Classes, test.Classes)} classes";
+            $"layout:  label {label}; {train.Steps} steps x {train.Inputs} inputs; {classCount} classes" +
+            (names is null ? "" : $" ({string.Join(", ", names)})");
         return new TrainingData(train, test, description, meta);
     }
 

@@ -119,7 +119,7 @@ internal static class LangIdCommand
         using var session = Backends.OpenSession(model.Graph, backend, threads);
         session.Run(model.Graph.GlobalVariablesInitializer());
         Directory.CreateDirectory(folder.Path);
-        console.WriteLine($"model:   {TrainCommand.Describe(options)}, batch {training.BatchSize}, {training.Epochs} epochs");
+        console.WriteLine($"model:   {TrainCommand.Describe(options)}, batch {training.BatchSize}, {TrainCommand.Plural(training.Epochs, "epoch")}");
         console.WriteLine($"backend: {Backends.Describe(session)}");
         var trainer = new Trainer(model, session, training);
         var recorder = new RunRecorder(folder, options, session, LangIdModel.Metadata(corpus.Languages, vocabulary, maxLength),

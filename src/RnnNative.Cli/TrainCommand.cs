@@ -38,8 +38,9 @@ internal static class TrainCommand
           --seed N           weights, shuffling and the CSV split (default 42)
           --backend NAME     openblas | mkl | managed (default: the library's choice)
           --threads N        GEMM threads
-          --out DIR          run folder (default runs/latest): model.ckpt (last epoch), best.ckpt,
-                             metrics.csv, training.png
+          --out DIR          run folder: model.ckpt (last epoch), best.ckpt, metrics.csv, training.png
+                             (default: a new runs/YYYYMMDD-HHMMSS, with the link runs/latest pointing at it)
+          --quiet            no per-epoch lines or progress bar: the header and the result only
           --limit N          train on the first N training examples only
           --verbose          stack traces on errors
         Ctrl+C stops after the current batch and still saves.
@@ -47,7 +48,7 @@ internal static class TrainCommand
 
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)
     {
-        var a = CommandLine.Parse("train", args, Values, ["--help"]);
+        var a = CommandLine.Parse("train", args, Values, ["--help", "--quiet"]);
         if (a.Has("--help"))
         {
             console.WriteLine(Help);
@@ -65,8 +66,6 @@ internal static class TrainCommand
             Seed = seed,
         };
         int? epochsOption = a.Int("--epochs", 1, 1 << 20), limit = a.Int("--limit", 1);
-        var folder = new RunFolder(a.String("--out") ?? Path.Combine("runs", "latest"));
-
         var data = DataSource.ForTraining(DataSource.Resolve(a.String("--data")), (ulong)seed, limit, CsvChoice.Parse(a));
         int epochs = epochsOption ?? (data.Metadata[Meta.DataKind] == Meta.Idx ? IdxEpochs : CsvEpochs);
         options = options with
@@ -75,20 +74,25 @@ internal static class TrainCommand
             Inputs = data.Train.Inputs,
             Classes = Math.Max(data.Train.Classes, data.Test.Classes),
         };
+        var folder = new RunFolder(a.String("--out") ?? RunFolders.CreateNew("runs", DateTime.UtcNow));
         var model = new SequenceClassifier(options);
         using var session = Backends.OpenSession(model.Graph, backend, threads);
         session.Run(model.Graph.GlobalVariablesInitializer());
         Directory.CreateDirectory(folder.Path);
 
         console.WriteLine($"data:    {data.Description}");
-        console.WriteLine($"model:   {Describe(options)}, batch {batch}, {epochs} epochs");
+        console.WriteLine($"model:   {Describe(options)}, batch {batch}, {Plural(epochs, "epoch")}");
         console.WriteLine($"backend: {Backends.Describe(session)}");
         var trainer = new Trainer(model, session, new TrainerOptions { Epochs = epochs, BatchSize = batch, ShuffleSeed = (ulong)seed });
         var recorder = new RunRecorder(folder, options, session, data.Metadata, data.Test.Count, trainer.Evaluator.BatchSize);
         trainer.EpochCompleted = recorder.OnEpoch;
-        var history = new TrainView(console, epochs).Run(trainer, () => trainer.Fit(data.Train, data.Test, cancellation));
+        console.WriteLine($"run:     {folder.Path}");
+        var history = new TrainView(console, epochs, a.Has("--quiet")).Run(trainer, () => trainer.Fit(data.Train, data.Test, cancellation));
         return Summarize(console, recorder, folder, history);
     }
+
+    /// <summary>"1 epoch", "12 epochs".</summary>
+    public static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 
     public static string Describe(SequenceClassifierOptions o) =>
         $"{o.Steps} steps x {o.Inputs} inputs -> {o.Cell.ToString().ToLowerInvariant()} cell, " +
