@@ -13,8 +13,33 @@ function Invoke-PackTask {
     }
     Invoke-Exe dotnet @('pack', (Join-Path $Root 'src/RnnNative.Cli/RnnNative.Cli.csproj'), '-c', $Configuration, '-o', $out, '-nologo')
     Get-ChildItem $out -Filter *.nupkg | ForEach-Object { Write-Host ("  {0} ({1:N1} MB)" -f $_.Name, ($_.Length / 1MB)) }
+    Test-PackageMetadata -PackageDir $out
     Test-Packages -Root $Root -PackageDir $out
     Test-Tool -Root $Root -PackageDir $out
+}
+
+# Every package states a license (expression or file, and the file is inside), has its readme inside and names
+# linux-x64 in its description.
+function Test-PackageMetadata([string]$PackageDir) {
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    foreach ($package in Get-ChildItem $PackageDir -Filter *.nupkg) {
+        $zip = [IO.Compression.ZipFile]::OpenRead($package.FullName)
+        try {
+            $entries = @($zip.Entries | ForEach-Object FullName)
+            $nuspecEntry = $zip.Entries | Where-Object { $_.FullName -like '*.nuspec' } | Select-Object -First 1
+            $reader = [IO.StreamReader]::new($nuspecEntry.Open())
+            $metadata = ([xml]$reader.ReadToEnd()).package.metadata
+            $reader.Dispose()
+            $problems = @()
+            if (-not $metadata.license) { $problems += 'no license' }
+            elseif ($metadata.license.type -eq 'file' -and $metadata.license.'#text' -notin $entries) { $problems += "license file $($metadata.license.'#text') missing" }
+            if (-not $metadata.readme -or $metadata.readme -notin $entries) { $problems += 'no readme' }
+            if ($metadata.description -notmatch 'linux-x64') { $problems += 'description does not name linux-x64' }
+            if ($problems) { throw "$($package.Name): $($problems -join '; ')" }
+        }
+        finally { $zip.Dispose() }
+    }
+    Write-Step 'pack: every package has a license, a readme and names linux-x64'
 }
 
 # Installs the rnn tool from the packed folder into a temporary tool path (not the user's tools) and runs it
