@@ -26,7 +26,7 @@ internal static class InfoCommand
             return 0;
         }
         var (kind, threads) = Backends.Parse(a);
-        console.WriteLine($"rnn {typeof(Session).Assembly.GetName().Version}");
+        console.WriteLine($"rnn {RnnCli.Version}");
         console.WriteLine($".NET: {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier})");
         console.WriteLine($"OS: {RuntimeInformation.OSDescription}; {Environment.ProcessorCount} logical CPUs");
         console.WriteLine($"CPU features: {string.Join(" ", CpuFeatures())}");
