@@ -45,6 +45,8 @@ static void Singleton(ICommunicator comm)
     Console.WriteLine($"identity[{comm.Rank}]: {string.Join(' ', data)}");
     try { comm.Broadcast(data, root: 1); }
     catch (ArgumentOutOfRangeException e) { Console.WriteLine($"badroot[{comm.Rank}]: {e.ParamName}"); }
+    try { ((MpiCommunicator)comm).AllReduceSum(data, new float[4]); }
+    catch (ArgumentException e) { Console.WriteLine($"badlength[{comm.Rank}]: {e.Message}"); }
     try { string? s = Environment.GetEnvironmentVariable("RNNNATIVE_SURELY_UNSET"); Console.WriteLine(s!.Length); }
     catch (NullReferenceException) { Console.WriteLine($"nullref[{comm.Rank}]: caught"); }
 }

@@ -58,12 +58,12 @@ internal static unsafe class Mpi
 
     private static void AllReduce(ReadOnlySpan<byte> send, Span<byte> receive, int sendCount, int receiveCount, nint type, bool inPlace)
     {
-        CheckInitialized();
         if (sendCount != receiveCount)
             throw new ArgumentException($"All-reduce: the send buffer has {sendCount} elements but the receive buffer {receiveCount}.");
-        if (receiveCount == 0) return;
         if (!inPlace && send.Overlaps(receive))
             throw new ArgumentException("All-reduce: send and receive buffers overlap; use the in-place overload.");
+        CheckInitialized();
+        if (receiveCount == 0) return;
         fixed (byte* s = send)
         fixed (byte* r = receive)
         {
@@ -75,9 +75,9 @@ internal static unsafe class Mpi
     /// <summary>Copies <paramref name="root"/>'s <paramref name="data"/> into every rank's <paramref name="data"/>.</summary>
     public static void Broadcast(Span<float> data, int root, int size)
     {
-        CheckInitialized();
         if ((uint)root >= (uint)size)
             throw new ArgumentOutOfRangeException(nameof(root), root, $"Broadcast root must be a rank in [0, {size}).");
+        CheckInitialized();
         if (data.IsEmpty) return;
         fixed (float* d = data)
             Check(MPI_Bcast(d, data.Length, MPI_FLOAT, root, MPI_COMM_WORLD), nameof(MPI_Bcast));

@@ -61,21 +61,29 @@ internal static unsafe partial class MpiNativeMethods
         lock (Gate)
         {
             if (_path != null) return _path;
-            var attempts = new List<string>();
-            foreach (string candidate in candidates)
-            {
-                nint handle = Dl.TryOpen(candidate, global: true, out string error);
-                if (handle == 0) { attempts.Add($"{candidate}: {error}"); continue; }
-                if (!NativeLibrary.TryGetExport(handle, "ompi_mpi_comm_world", out nint world))
-                {
-                    attempts.Add($"{candidate}: loaded, but it is not Open MPI (no ompi_mpi_comm_world export)");
-                    continue;
-                }
-                Resolve(handle);
-                return _path = Dl.FileOf(world) ?? candidate;
-            }
-            throw new MpiLibraryNotFoundException("libmpi.so.40", attempts);
+            var (handle, path) = Open(candidates);
+            Resolve(handle);
+            return _path = path;
         }
+    }
+
+    /// <summary>dlopens (RTLD_NOW | RTLD_GLOBAL) the first candidate that is Open MPI's libmpi; returns its handle and file.</summary>
+    /// <exception cref="MpiLibraryNotFoundException">No candidate loaded; lists each with dlopen's reason.</exception>
+    public static (nint Handle, string Path) Open(IReadOnlyList<string> candidates)
+    {
+        var attempts = new List<string>();
+        foreach (string candidate in candidates)
+        {
+            nint handle = Dl.TryOpen(candidate, global: true, out string error);
+            if (handle == 0) { attempts.Add($"{candidate}: {error}"); continue; }
+            if (!NativeLibrary.TryGetExport(handle, "ompi_mpi_comm_world", out nint world))
+            {
+                attempts.Add($"{candidate}: loaded, but it is not Open MPI (no ompi_mpi_comm_world export)");
+                continue;
+            }
+            return (handle, Dl.FileOf(world) ?? candidate);
+        }
+        throw new MpiLibraryNotFoundException("libmpi.so.40", attempts);
     }
 
     private static void Resolve(nint lib)
