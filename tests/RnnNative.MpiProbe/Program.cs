@@ -14,7 +14,7 @@ switch (scenario)
     case "collectives": Collectives(comm); break;
     case "singleton": Singleton(comm); break;
     case "kill": KillOneRank(comm); break;
-    case "time": TimeAllReduce(comm, args.Length > 1 ? int.Parse(args[1]) : 30_000); break;
+    case "time": TimeAllReduce(comm, args.Length > 1 ? int.Parse(args[1]) : 30_000, args.Length > 2 ? int.Parse(args[2]) : 1000); break;
     default: Console.Error.WriteLine($"unknown scenario {scenario}"); return 2;
 }
 comm.Barrier();
@@ -64,12 +64,12 @@ static void KillOneRank(ICommunicator comm)
     Console.WriteLine($"survived[{comm.Rank}]: 60 s of all-reduces after a rank died");
 }
 
-// Median and mean time of one AllReduceMean of n floats (after 100 warm-up calls).
-static void TimeAllReduce(ICommunicator comm, int n)
+// Median, 90th percentile and mean time of one AllReduceMean of n floats over `calls` calls (after 20 warm-up calls).
+static void TimeAllReduce(ICommunicator comm, int n, int calls)
 {
     var slab = new float[n];
-    for (int k = 0; k < 100; k++) comm.AllReduceMean(slab);
-    var times = new double[2000];
+    for (int k = 0; k < 20; k++) comm.AllReduceMean(slab);
+    var times = new double[calls];
     for (int k = 0; k < times.Length; k++)
     {
         long start = Stopwatch.GetTimestamp();
