@@ -14,6 +14,7 @@ switch (scenario)
     case "collectives": Collectives(comm); break;
     case "singleton": Singleton(comm); break;
     case "kill": KillOneRank(comm); break;
+    case "train": Console.WriteLine($"params[{r}]: {string.Join(' ', RnnNative.MpiProbe.TinyTraining.Run(comm).Select(v => v.ToString("R")))}"); break;
     case "time": TimeAllReduce(comm, args.Length > 1 ? int.Parse(args[1]) : 30_000, args.Length > 2 ? int.Parse(args[2]) : 1000); break;
     default: Console.Error.WriteLine($"unknown scenario {scenario}"); return 2;
 }
@@ -34,6 +35,11 @@ static void Collectives(ICommunicator comm)
     var bcast = r == 0 ? new[] { 3.5f, -1f, 7f } : new float[3];
     comm.Broadcast(bcast);
     Console.WriteLine($"bcast[{r}]: {string.Join(' ', bcast)}");
+    var slab = new float[30_000];
+    comm.AllReduceMean(slab);
+    long before = GC.GetAllocatedBytesForCurrentThread();
+    for (int k = 0; k < 20; k++) { comm.AllReduceMean(slab); comm.Broadcast(slab); comm.AllReduceSum(sum); }
+    Console.WriteLine($"allocated[{r}]: {GC.GetAllocatedBytesForCurrentThread() - before}");
 }
 
 // Without mpirun: rank 0 of 1, the collectives leave data as it is, and .NET's own signal handling still works.

@@ -38,7 +38,24 @@ public sealed class MpiJobTests
             Assert.Equal(expectedMean, Floats(run.Values("mean")[r]));
             Assert.Equal(expectedSum, run.Values("sum")[r].Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)));
             Assert.Equal([3.5f, -1f, 7f], Floats(run.Values("bcast")[r])); // rank 0's values
+            Assert.Equal("0", run.Values("allocated")[r]); // 60 collectives on warm buffers
             Assert.Equal("ok", run.Values("done")[r]);
+        }
+    }
+
+    [MpiFact]
+    public void TwoRanksTrainLikeOneRankOnTheWholeBatch()
+    {
+        var reference = RnnNative.MpiProbe.TinyTraining.Run(RnnNative.Distributed.SingleProcessCommunicator.Instance);
+        var run = MpiProbe.WithMpirun(2, "train", Limit);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        for (int r = 0; r < 2; r++)
+        {
+            var trained = Floats(run.Values("params")[r]);
+            Assert.Equal(reference.Length, trained.Length);
+            // The mean of two half-batch means equals the whole-batch mean up to float rounding.
+            for (int i = 0; i < reference.Length; i++)
+                Assert.True(Math.Abs(reference[i] - trained[i]) <= 1e-4f, $"rank {r}, parameter {i}: {trained[i]} vs {reference[i]} on one rank");
         }
     }
 
