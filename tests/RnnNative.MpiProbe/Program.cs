@@ -6,7 +6,7 @@ using RnnNative.Distributed;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 string scenario = args.Length > 0 ? args[0] : "collectives";
-using var comm = scenario == "singleton" ? MpiCommunicator.Initialize() : Communicator.Create();
+var comm = scenario == "singleton" ? MpiCommunicator.Initialize() : Communicator.Create();
 int r = comm.Rank;
 Console.WriteLine($"rank[{r}]: {r} of {comm.Size} ({comm.GetType().Name})");
 switch (scenario)
@@ -14,7 +14,8 @@ switch (scenario)
     case "collectives": Collectives(comm); break;
     case "singleton": Singleton(comm); break;
     case "kill": KillOneRank(comm); break;
-    case "train": Console.WriteLine($"params[{r}]: {string.Join(' ', RnnNative.MpiProbe.TinyTraining.Run(comm).Select(v => v.ToString("R")))}"); break;
+    case "quit": if (QuitOneRank(comm)) return 3; break;
+    case "train": PrintParameters(comm); break;
     case "time": TimeAllReduce(comm, args.Length > 1 ? int.Parse(args[1]) : 30_000, args.Length > 2 ? int.Parse(args[2]) : 1000); break;
     default: Console.Error.WriteLine($"unknown scenario {scenario}"); return 2;
 }
@@ -68,6 +69,27 @@ static void KillOneRank(ICommunicator comm)
         comm.AllReduceMean(slab);
     }
     Console.WriteLine($"survived[{comm.Rank}]: 60 s of all-reduces after a rank died");
+}
+
+// One short line per parameter: mpirun forwards long lines of two ranks in interleaved pieces.
+static void PrintParameters(ICommunicator comm)
+{
+    var parameters = RnnNative.MpiProbe.TinyTraining.Run(comm);
+    for (int i = 0; i < parameters.Length; i++) Console.WriteLine($"param[{comm.Rank}]: {i} {parameters[i]:R}");
+}
+
+// Rank 1 leaves the loop after 20 steps and returns exit code 3 (disposing the communicator: MPI_Finalize).
+static bool QuitOneRank(ICommunicator comm)
+{
+    var slab = new float[30_000];
+    var clock = Stopwatch.StartNew();
+    for (int step = 0; clock.Elapsed < TimeSpan.FromSeconds(60); step++)
+    {
+        if (step == 20 && comm.Rank == 1) { Console.WriteLine("quitting[1]: exit code 3"); return true; }
+        comm.AllReduceMean(slab);
+    }
+    Console.WriteLine($"survived[{comm.Rank}]: 60 s of all-reduces after a rank quit");
+    return false;
 }
 
 // Median, 90th percentile and mean time of one AllReduceMean of n floats over `calls` calls (after 20 warm-up calls).

@@ -5,7 +5,7 @@ namespace RnnNative.Distributed;
 /// same code with <see cref="SingleProcessCommunicator"/> (one process, no MPI) and <see cref="MpiCommunicator"/>.
 /// Every rank must make the same calls in the same order with buffers of the same length.
 /// </summary>
-public interface ICommunicator : IDisposable
+public interface ICommunicator
 {
     /// <summary>This process's rank r in [0, <see cref="Size"/>).</summary>
     int Rank { get; }
@@ -31,6 +31,9 @@ public interface ICommunicator : IDisposable
     /// <summary>Returns once every rank has entered it.</summary>
     void Barrier();
 
-    /// <summary>Terminates every rank of the job with exit code <paramref name="code"/> (one process: this one).</summary>
+    /// <summary>
+    /// Terminates every rank of the job with exit code <paramref name="code"/> (one process: this one). Exiting with a
+    /// non-zero code does the same for <see cref="MpiCommunicator"/>.
+    /// </summary>
     void Abort(int code);
 }

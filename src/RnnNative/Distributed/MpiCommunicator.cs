@@ -8,9 +8,10 @@ namespace RnnNative.Distributed;
 /// of N ranks; started without <c>mpirun</c> it is rank 0 of 1 (MPI singleton mode), which needs no launcher.
 /// </summary>
 /// <remarks>
-/// Calls are serialised by a lock (MPI_THREAD_SERIALIZED). Errors come back as <see cref="MpiException"/>; when a
-/// rank dies, <c>mpirun</c> terminates the others. MPI is finalised by <see cref="Dispose"/> or at process exit;
-/// after that it cannot be initialised again in the same process.
+/// Errors come back as <see cref="MpiException"/>; when a rank dies, <c>mpirun</c> terminates the others.
+/// MPI ends at process exit: MPI_Finalize when the exit code is 0, else not at all. A rank that failed alone must
+/// not finalise: MPI_Finalize would wait for ranks that are waiting in their next collective for it, and the job
+/// would hang; exiting non-zero without it makes <c>mpirun</c> stop every rank with a message naming the one that failed.
 /// </remarks>
 public sealed class MpiCommunicator : ICommunicator
 {
@@ -35,7 +36,7 @@ public sealed class MpiCommunicator : ICommunicator
             var candidates = libraryCandidates ?? MpiNativeMethods.DefaultCandidates;
             var (rank, size) = Mpi.Initialize(candidates);
             _world = new MpiCommunicator(rank, size, MpiNativeMethods.LoadedPath!);
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => _world?.Dispose();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Mpi.End(Environment.ExitCode);
             return _world;
         }
     }
@@ -67,10 +68,4 @@ public sealed class MpiCommunicator : ICommunicator
     public void Barrier() => Mpi.Barrier();
 
     public void Abort(int code) => Mpi.Abort(code);
-
-    /// <summary>Finalises MPI (once); the communicator cannot be used afterwards.</summary>
-    public void Dispose()
-    {
-        lock (Gate) Mpi.Shutdown();
-    }
 }

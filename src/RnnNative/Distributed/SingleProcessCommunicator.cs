@@ -26,6 +26,4 @@ public sealed class SingleProcessCommunicator : ICommunicator
     public void Barrier() { }
 
     public void Abort(int code) => Environment.Exit(code);
-
-    public void Dispose() { }
 }

@@ -51,8 +51,10 @@ public sealed class MpiJobTests
         Assert.True(run.ExitCode == 0, run.ToString());
         for (int r = 0; r < 2; r++)
         {
-            var trained = Floats(run.Values("params")[r]);
-            Assert.Equal(reference.Length, trained.Length);
+            var trained = new float[reference.Length];
+            var printed = run.Lines("param").Where(l => l.Rank == r).Select(l => l.Value.Split(' ')).ToArray();
+            Assert.Equal(reference.Length, printed.Length);
+            foreach (var p in printed) trained[int.Parse(p[0])] = float.Parse(p[1], CultureInfo.InvariantCulture);
             // The mean of two half-batch means equals the whole-batch mean up to float rounding.
             for (int i = 0; i < reference.Length; i++)
                 Assert.True(Math.Abs(reference[i] - trained[i]) <= 1e-4f, $"rank {r}, parameter {i}: {trained[i]} vs {reference[i]} on one rank");
@@ -70,5 +72,18 @@ public sealed class MpiJobTests
         Assert.Empty(run.Values("survived"));
         Assert.Empty(run.Values("done"));
         Assert.Contains("rank 1", run.Output + run.Errors); // mpirun names the rank that died
+    }
+
+    [MpiFact]
+    public void ARankThatExitsWithAnErrorStopsTheJobInsteadOfFinalizing()
+    {
+        // MPI_Finalize on the failed rank would wait for rank 0, which waits in MPI_Allreduce for it: a hang.
+        var run = MpiProbe.WithMpirun(2, "quit", Limit);
+        Assert.False(run.TimedOut, run.ToString());
+        Assert.True(run.Elapsed < TimeSpan.FromSeconds(45), run.ToString()); // the survivor would loop for 60 s
+        Assert.Equal(3, run.ExitCode); // mpirun passes on the failed rank's code
+        Assert.Equal("exit code 3", run.Values("quitting")[1]);
+        Assert.Empty(run.Values("survived"));
+        Assert.Contains("exited with non-zero status", run.Output + run.Errors);
     }
 }

@@ -20,9 +20,13 @@ internal static partial class MpiProbe
     public sealed record Run(int ExitCode, string Output, string Errors, TimeSpan Elapsed, bool TimedOut)
     {
         /// <summary>The values printed as "<paramref name="key"/>[rank]: value", by rank.</summary>
-        public Dictionary<int, string> Values(string key) => OutputLine().Matches(Output)
+        public Dictionary<int, string> Values(string key) => Lines(key).ToDictionary(l => l.Rank, l => l.Value);
+
+        /// <summary>Every "<paramref name="key"/>[rank]: value" line, in output order.</summary>
+        public (int Rank, string Value)[] Lines(string key) => OutputLine().Matches(Output)
             .Where(m => m.Groups[1].Value == key)
-            .ToDictionary(m => int.Parse(m.Groups[2].Value), m => m.Groups[3].Value.Trim());
+            .Select(m => (int.Parse(m.Groups[2].Value), m.Groups[3].Value.Trim()))
+            .ToArray();
 
         public override string ToString() => $"exit {ExitCode} after {Elapsed.TotalSeconds:F1} s{(TimedOut ? " (timed out)" : "")}\n{Output}\n{Errors}";
     }

@@ -14,7 +14,7 @@ internal static unsafe class Mpi
     private static readonly Lock Gate = new();
     private static bool _initialized;
 
-    /// <summary>Whether <see cref="Initialize"/> has succeeded in this process (and <see cref="Shutdown"/> not yet run).</summary>
+    /// <summary>Whether <see cref="Initialize"/> has succeeded in this process (and <see cref="End"/> not yet run).</summary>
     public static bool IsInitialized => _initialized;
 
     /// <summary>
@@ -96,16 +96,20 @@ internal static unsafe class Mpi
         Check(MPI_Abort(MPI_COMM_WORLD, code), nameof(MPI_Abort));
     }
 
-    /// <summary>MPI_Finalize once, if initialised here and not finalised yet.</summary>
-    public static void Shutdown()
+    /// <summary>
+    /// Ends MPI once, if initialised here: MPI_Finalize when <paramref name="exitCode"/> is 0, else nothing. Finalising
+    /// one failed rank would hang the job (MPI_Finalize waits for ranks that wait in a collective for it); exiting
+    /// non-zero without it makes mpirun stop every rank and name the one that failed.
+    /// </summary>
+    public static void End(int exitCode)
     {
         lock (Gate)
         {
             if (!_initialized) return;
             _initialized = false;
             int finalized;
-            Check(MPI_Finalized(&finalized), nameof(MPI_Finalized));
-            if (finalized == 0) Check(MPI_Finalize(), nameof(MPI_Finalize));
+            if (MPI_Finalized(&finalized) != MPI_SUCCESS || finalized != 0) return;
+            if (exitCode == 0) Check(MPI_Finalize(), nameof(MPI_Finalize));
         }
     }
 
