@@ -15,6 +15,7 @@ switch (scenario)
     case "singleton": Singleton(comm); break;
     case "kill": KillOneRank(comm); break;
     case "quit": if (QuitOneRank(comm)) return 3; break;
+    case "abort": if (QuitOneRank(comm)) comm.Abort(5); break;
     case "train": PrintParameters(comm); break;
     case "time": TimeAllReduce(comm, args.Length > 1 ? int.Parse(args[1]) : 30_000, args.Length > 2 ? int.Parse(args[2]) : 1000); break;
     default: Console.Error.WriteLine($"unknown scenario {scenario}"); return 2;
@@ -78,14 +79,14 @@ static void PrintParameters(ICommunicator comm)
     for (int i = 0; i < parameters.Length; i++) Console.WriteLine($"param[{comm.Rank}]: {i} {parameters[i]:R}");
 }
 
-// Rank 1 leaves the loop after 20 steps and returns exit code 3 (disposing the communicator: MPI_Finalize).
+// Rank 1 leaves the loop after 20 steps (then exits with code 3, or calls Abort(5) in the "abort" scenario).
 static bool QuitOneRank(ICommunicator comm)
 {
     var slab = new float[30_000];
     var clock = Stopwatch.StartNew();
     for (int step = 0; clock.Elapsed < TimeSpan.FromSeconds(60); step++)
     {
-        if (step == 20 && comm.Rank == 1) { Console.WriteLine("quitting[1]: exit code 3"); return true; }
+        if (step == 20 && comm.Rank == 1) { Console.WriteLine("quitting[1]: now"); return true; }
         comm.AllReduceMean(slab);
     }
     Console.WriteLine($"survived[{comm.Rank}]: 60 s of all-reduces after a rank quit");

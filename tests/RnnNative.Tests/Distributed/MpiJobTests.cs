@@ -82,8 +82,19 @@ public sealed class MpiJobTests
         Assert.False(run.TimedOut, run.ToString());
         Assert.True(run.Elapsed < TimeSpan.FromSeconds(45), run.ToString()); // the survivor would loop for 60 s
         Assert.Equal(3, run.ExitCode); // mpirun passes on the failed rank's code
-        Assert.Equal("exit code 3", run.Values("quitting")[1]);
+        Assert.Equal("now", run.Values("quitting")[1]);
         Assert.Empty(run.Values("survived"));
         Assert.Contains("exited with non-zero status", run.Output + run.Errors);
+    }
+
+    [MpiFact]
+    public void AbortOnOneRankStopsEveryRank()
+    {
+        var run = MpiProbe.WithMpirun(2, "abort", Limit);
+        Assert.False(run.TimedOut, run.ToString());
+        Assert.True(run.Elapsed < TimeSpan.FromSeconds(45), run.ToString());
+        Assert.Equal(5, run.ExitCode); // mpirun passes on the aborting rank's code
+        Assert.Empty(run.Values("survived"));
+        // Not asserted: mpirun's "MPI_ABORT was invoked on rank 1" text, which Open MPI 4.1 sometimes loses.
     }
 }
