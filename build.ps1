@@ -3,7 +3,8 @@
 .SYNOPSIS
     RnnNative build tasks. Run with `dotnet tool restore && dotnet pwsh build.ps1 <task>` (no PowerShell install needed).
 .DESCRIPTION
-    deps   Fetch OpenBLAS and Intel MKL from Debian packages into native/lib (idempotent; -Force to refetch).
+    deps   Fetch OpenBLAS and Intel MKL from Debian packages into native/lib (idempotent; -Force to refetch), and
+           install Open MPI (openmpi-bin, libopenmpi3) with apt-get when it is missing and we are root.
     build  Build the solution.
     test   deps, then run every test; prints "Tests: N passed, N failed, N skipped"; exit code 1 on any failure.
     pack   deps, then NuGet packages into artifacts/packages (RnnNative, RnnNative.Runtime.OpenBlas,
@@ -49,7 +50,7 @@ function Invoke-ScriptTask([string]$Name, [scriptblock]$Fallback) {
     else { throw "The '$($Name.ToLowerInvariant())' task is defined by build/$Name.ps1, which this checkout does not have yet." }
 }
 
-function Invoke-Deps { . (Join-Path $Root 'build/Deps.ps1'); Invoke-DepsTask -Root $Root -Force:$Force }
+function Invoke-Deps { . (Join-Path $Root 'build/Deps.ps1'); Invoke-DepsTask -Root $Root -Force:$Force; Install-OpenMpi }
 
 try {
     switch ($Task) {
