@@ -4,7 +4,7 @@
 $script:DebianPackages = @(
     'libopenblas0-pthread', 'libgfortran5', 'libquadmath0', 'libgomp1',
     'libmkl-rt', 'libmkl-core', 'libmkl-intel-lp64', 'libmkl-gnu-thread',
-    'libmkl-def', 'libmkl-vml-def', 'libmkl-avx2', 'libmkl-vml-avx2')
+    'libmkl-def', 'libmkl-vml-def', 'libmkl-avx2', 'libmkl-vml-avx2', 'libmkl-avx512', 'libmkl-vml-avx512')
 
 # file in native/lib  <-  path inside the extracted packages (symlinks are dereferenced when copied)
 $script:NativeFiles = [ordered]@{
@@ -20,6 +20,8 @@ $script:NativeFiles = [ordered]@{
     'libmkl_vml_def.so'    = 'usr/lib/x86_64-linux-gnu/libmkl_vml_def.so'
     'libmkl_avx2.so'       = 'usr/lib/x86_64-linux-gnu/libmkl_avx2.so'
     'libmkl_vml_avx2.so'   = 'usr/lib/x86_64-linux-gnu/libmkl_vml_avx2.so'
+    'libmkl_avx512.so'     = 'usr/lib/x86_64-linux-gnu/libmkl_avx512.so'
+    'libmkl_vml_avx512.so' = 'usr/lib/x86_64-linux-gnu/libmkl_vml_avx512.so'
 }
 
 function Invoke-DepsTask {
@@ -77,14 +79,14 @@ function Get-DebianPackages([string]$AptDir) {
     return $debs
 }
 
-# The opt-in MKL AVX2 shim (see native/mkl-cpu-shim). Without gcc only the shim is missing, so only
-# RNNNATIVE_MKL_AVX2=1 (and `pack`) fail, with a message naming the file.
+# The MKL CPU shim (see native/mkl-cpu-shim). Without gcc only the shim is missing: MKL then fails to load with
+# a message naming the file unless RNNNATIVE_MKL_INSTRUCTIONS=generic (and `pack` fails).
 function Build-MklCpuShim([string]$Root, [string]$Lib) {
     $source = Join-Path $Root 'native/mkl-cpu-shim/mkl_cpu_shim.c'
     $target = Join-Path $Lib 'libmkl_cpu_shim.so'
     if ((Test-Path $target) -and (Get-Item $target).LastWriteTimeUtc -ge (Get-Item $source).LastWriteTimeUtc) { return }
     if (-not (Test-Command 'gcc')) {
-        Write-Warning "gcc not found: skipping $target (only needed for RNNNATIVE_MKL_AVX2=1; apt-get install gcc)."
+        Write-Warning "gcc not found: skipping $target (MKL's AVX2/AVX-512 kernels on AMD need it; apt-get install gcc)."
         return
     }
     Invoke-Exe gcc @('-shared', '-fPIC', '-O2', '-o', $target, $source)

@@ -79,7 +79,7 @@ function Test-Tool([string]$Root, [string]$PackageDir) {
 }
 
 # Restores the packages into a fresh app in a temp folder (own NuGet cache, so a re-pack of the same version is
-# really used) and runs it with and without the MKL AVX2 shim.
+# really used) and runs it with MKL at the CPU's widest instruction set and capped at its generic kernels.
 function Test-Packages([string]$Root, [string]$PackageDir) {
     Write-Step 'pack: smoke test of the packages from a throwaway console app'
     $version = ([xml](Get-Content (Join-Path $Root 'Directory.Build.props'))).Project.PropertyGroup.Version
@@ -101,8 +101,8 @@ function Test-Packages([string]$Root, [string]$PackageDir) {
         Invoke-Exe dotnet @('build', $app, '-c', 'Release', "-p:RnnNativeVersion=$version", '--packages', (Join-Path $app 'packages'), '-nologo', '-v', 'q')
         $exe = Join-Path $app 'bin/Release/net10.0/PackageSmoke.dll'
         Invoke-Exe dotnet @($exe)
-        $env:RNNNATIVE_MKL_AVX2 = '1'
-        try { Invoke-Exe dotnet @($exe) } finally { $env:RNNNATIVE_MKL_AVX2 = $null }
+        $env:RNNNATIVE_MKL_INSTRUCTIONS = 'generic'
+        try { Invoke-Exe dotnet @($exe) } finally { $env:RNNNATIVE_MKL_INSTRUCTIONS = $null }
         Write-Step "pack: the packages restore from $PackageDir and run on every backend"
     }
     finally { Remove-Item -Recurse -Force $app -ErrorAction SilentlyContinue }
