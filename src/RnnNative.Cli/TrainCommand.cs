@@ -37,7 +37,7 @@ internal static class TrainCommand
           --lr X             Adam learning rate (default 0.001)
           --seed N           weights, shuffling and the CSV split (default 42)
           --backend NAME     openblas | mkl | managed (default: the library's choice)
-          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+          --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
           --out DIR          run folder: model.ckpt (last epoch), best.ckpt, metrics.csv, training.png
                              (default: a new runs/YYYYMMDD-HHMMSS, with the link runs/latest pointing at it)
