@@ -17,8 +17,8 @@ public sealed class BackendAgreementTests
         return data;
     }
 
-    [Theory, MemberData(nameof(PairsAndSeeds))]
-    public void Two_backends_agree_on_a_random_problem(BlasKind first, BlasKind second, int seed)
+    [BackendPairTheory, MemberData(nameof(PairsAndSeeds))]
+    public void TwoBackendsAgreeOnARandomProblem(BlasKind first, BlasKind second, int seed)
     {
         var random = new Random(seed);
         var problem = GemmProblem.Random(random.Next(2) == 1, random.Next(2) == 1,
@@ -31,7 +31,7 @@ public sealed class BackendAgreementTests
     public static TheoryData<BlasKind> Kinds() => new(BackendAvailability.TestableKinds);
 
     [Theory, MemberData(nameof(Kinds))]
-    public void One_and_two_threads_agree(BlasKind kind)
+    public void OneAndTwoThreadsAgree(BlasKind kind)
     {
         // big enough that every backend really splits the work (the managed one needs ≥ 4 M multiply-adds)
         var problem = GemmProblem.Random(false, true, 301, 257, 190, seed: 11);

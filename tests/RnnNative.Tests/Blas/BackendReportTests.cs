@@ -7,7 +7,7 @@ namespace RnnNative.Tests.Blas;
 public sealed class BackendReportTests
 {
     [Fact]
-    public void Managed_reports_itself_and_is_always_available()
+    public void ManagedReportsItselfAndIsAlwaysAvailable()
     {
         Assert.True(BlasBackend.IsAvailable(BlasKind.Managed, out string reason), reason);
         using var blas = BlasBackend.Create(BlasKind.Managed, threads: 2);
@@ -17,7 +17,7 @@ public sealed class BackendReportTests
     }
 
     [BackendFact(BlasKind.OpenBlas)]
-    public void OpenBlas_reports_file_version_threads_and_core()
+    public void OpenBlasReportsFileVersionThreadsAndCore()
     {
         using var blas = BlasBackend.Create(BlasKind.OpenBlas, threads: 2);
         AssertNativeReport(blas, "libopenblas.so.0", "OpenBLAS 0.3");
@@ -25,7 +25,7 @@ public sealed class BackendReportTests
     }
 
     [BackendFact(BlasKind.Mkl)]
-    public void Mkl_reports_file_version_threads_and_kernel_library()
+    public void MklReportsFileVersionThreadsAndKernelLibrary()
     {
         using var blas = BlasBackend.Create(BlasKind.Mkl, threads: 2);
         AssertNativeReport(blas, "libmkl_rt.so", "Math Kernel Library Version 2020");
@@ -48,7 +48,7 @@ public sealed class BackendReportTests
     }
 
     [Fact]
-    public void Managed_gemm_allocates_nothing_in_steady_state()
+    public void ManagedGemmAllocatesNothingInSteadyState()
     {
         using var blas = BlasBackend.Create(BlasKind.Managed);
         var problem = GemmProblem.Random(true, false, 70, 90, 300, seed: 3);

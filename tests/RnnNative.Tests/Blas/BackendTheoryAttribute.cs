@@ -17,6 +17,19 @@ public sealed class BackendFactAttribute : FactAttribute
     public BackendFactAttribute(BlasKind kind) => Skip = BackendAvailability.SkipReason(kind);
 }
 
+/// <summary>
+/// A theory over pairs of backends: skipped, saying why, when fewer than two load here (outside CI), instead of
+/// failing with "No data found".
+/// </summary>
+public sealed class BackendPairTheoryAttribute : TheoryAttribute
+{
+    public BackendPairTheoryAttribute()
+    {
+        var missing = Enum.GetValues<BlasKind>().Select(BackendAvailability.SkipReason).OfType<string>().ToList();
+        if (BackendAvailability.TestableKinds.Count() < 2) Skip = "fewer than two backends load here: " + string.Join("; ", missing);
+    }
+}
+
 internal static class BackendAvailability
 {
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);

@@ -13,7 +13,7 @@ public sealed class BadInputTests
         blas.Sgemm(transA, transB, m, n, k, 1f, new float[aLength], lda, new float[bLength], ldb, 0f, new float[cLength], ldc);
 
     [Theory, MemberData(nameof(Kinds))]
-    public void Spans_too_short_are_rejected(BlasKind kind)
+    public void SpansTooShortAreRejected(BlasKind kind)
     {
         using var blas = BlasBackend.Create(kind);
         // A (4×3) needs 12; B (3×5) needs 15; C (4×5) needs 20
@@ -29,7 +29,7 @@ public sealed class BadInputTests
     }
 
     [Theory, MemberData(nameof(Kinds))]
-    public void Zero_or_negative_dimensions_are_rejected(BlasKind kind)
+    public void ZeroOrNegativeDimensionsAreRejected(BlasKind kind)
     {
         using var blas = BlasBackend.Create(kind);
         foreach (var (m, n, k) in new[] { (0, 5, 3), (4, 0, 3), (4, 5, 0), (-1, 5, 3), (4, -5, 3), (4, 5, int.MinValue) })
@@ -40,7 +40,7 @@ public sealed class BadInputTests
     }
 
     [Theory, MemberData(nameof(Kinds))]
-    public void Leading_dimension_smaller_than_a_row_is_rejected(BlasKind kind)
+    public void LeadingDimensionSmallerThanARowIsRejected(BlasKind kind)
     {
         using var blas = BlasBackend.Create(kind);
         Assert.Contains("lda=2 is smaller than a row of A (3", Assert.Throws<ArgumentException>(() => Gemm(blas, false, false, 4, 5, 3, 100, 2, 100, 5, 100, 5)).Message);
@@ -51,7 +51,7 @@ public sealed class BadInputTests
     }
 
     [Theory, MemberData(nameof(Kinds))]
-    public void Threads_below_one_are_rejected(BlasKind kind)
+    public void ThreadsBelowOneAreRejected(BlasKind kind)
     {
         using var blas = BlasBackend.Create(kind);
         Assert.Throws<ArgumentOutOfRangeException>(() => blas.Threads = 0);
@@ -62,7 +62,7 @@ public sealed class BadInputTests
     [InlineData("cuda")]
     [InlineData("")]
     [InlineData("open blas")]
-    public void Unknown_backend_name_lists_the_valid_ones(string name)
+    public void UnknownBackendNameListsTheValidOnes(string name)
     {
         var e = Assert.Throws<ArgumentException>(() => BlasBackend.ParseKind(name));
         Assert.Contains($"'{name}'", e.Message);
@@ -74,11 +74,11 @@ public sealed class BadInputTests
     [InlineData("managed", BlasKind.Managed)]
     [InlineData("OpenBLAS", BlasKind.OpenBlas)]
     [InlineData(" mkl ", BlasKind.Mkl)]
-    public void Backend_names_parse_case_insensitively(string name, BlasKind expected) =>
+    public void BackendNamesParseCaseInsensitively(string name, BlasKind expected) =>
         Assert.Equal(expected, BlasBackend.ParseKind(name));
 
     [Fact]
-    public void Unset_environment_variable_means_the_fastest_backend_by_rule()
+    public void UnsetEnvironmentVariableMeansTheFastestBackendByRule()
     {
         using var blas = BlasBackend.FromEnvironmentValue(null, threads: 3);
         // The rule, restated: MKL where the CPU runs its AVX2 or AVX-512 kernels, else OpenBLAS, else managed.
@@ -91,7 +91,7 @@ public sealed class BadInputTests
     }
 
     [Fact]
-    public void Every_kind_has_one_name_that_parses_back()
+    public void EveryKindHasOneNameThatParsesBack()
     {
         foreach (var kind in Enum.GetValues<BlasKind>())
             Assert.Equal(kind, BlasBackend.ParseKind(BlasBackend.NameOf(kind)));

@@ -26,13 +26,13 @@ public sealed class GemmReferenceTests
     }
 
     [BackendTheory(BlasKind.Managed), MemberData(nameof(Cases))]
-    public void Managed_matches_reference(bool transA, bool transB, int m, int n, int k) => MatchesReference(BlasKind.Managed, transA, transB, m, n, k);
+    public void ManagedMatchesReference(bool transA, bool transB, int m, int n, int k) => MatchesReference(BlasKind.Managed, transA, transB, m, n, k);
 
     [BackendTheory(BlasKind.OpenBlas), MemberData(nameof(Cases))]
-    public void OpenBlas_matches_reference(bool transA, bool transB, int m, int n, int k) => MatchesReference(BlasKind.OpenBlas, transA, transB, m, n, k);
+    public void OpenBlasMatchesReference(bool transA, bool transB, int m, int n, int k) => MatchesReference(BlasKind.OpenBlas, transA, transB, m, n, k);
 
     [BackendTheory(BlasKind.Mkl), MemberData(nameof(Cases))]
-    public void Mkl_matches_reference(bool transA, bool transB, int m, int n, int k) => MatchesReference(BlasKind.Mkl, transA, transB, m, n, k);
+    public void MklMatchesReference(bool transA, bool transB, int m, int n, int k) => MatchesReference(BlasKind.Mkl, transA, transB, m, n, k);
 
     private static void MatchesReference(BlasKind kind, bool transA, bool transB, int m, int n, int k)
     {
@@ -54,7 +54,7 @@ public sealed class GemmReferenceTests
     }
 
     [Theory, MemberData(nameof(KindsAndTransposes))]
-    public void Beta_zero_overwrites_C_even_when_it_holds_NaN(BlasKind kind, bool transA, bool transB)
+    public void BetaZeroOverwritesCEvenWhenItHoldsNaN(BlasKind kind, bool transA, bool transB)
     {
         using var blas = BlasBackend.Create(kind);
         var problem = GemmProblem.Random(transA, transB, 37, 21, 19, seed: 5, alpha: 1.5f, beta: 0f);
@@ -64,7 +64,7 @@ public sealed class GemmReferenceTests
     }
 
     [Theory, MemberData(nameof(KindsAndTransposes))]
-    public void Alpha_zero_only_scales_C(BlasKind kind, bool transA, bool transB)
+    public void AlphaZeroOnlyScalesC(BlasKind kind, bool transA, bool transB)
     {
         using var blas = BlasBackend.Create(kind);
         var problem = GemmProblem.Random(transA, transB, 19, 40, 13, seed: 6, alpha: 0f, beta: 2f);

@@ -13,7 +13,7 @@ public sealed class NativeLoaderTests : IDisposable
     private static NativeLibrarySpec WithoutSystem(NativeLibrarySpec spec) => spec with { SystemName = null };
 
     [Fact]
-    public void Missing_library_lists_every_path_tried_and_the_fix()
+    public void MissingLibraryListsEveryPathTriedAndTheFix()
     {
         string other = Path.Combine(_dir, "nothing-here");
         var e = Assert.Throws<BlasLibraryNotFoundException>(() =>
@@ -27,7 +27,7 @@ public sealed class NativeLoaderTests : IDisposable
     }
 
     [Fact]
-    public void A_file_that_is_not_a_library_reports_the_loader_error()
+    public void AFileThatIsNotALibraryReportsTheLoaderError()
     {
         File.WriteAllText(Path.Combine(_dir, "libopenblas.so.0"), string.Concat(Enumerable.Repeat("not an ELF file. ", 300)));
         var e = Assert.Throws<BlasLibraryNotFoundException>(() => NativeLoader.Load(WithoutSystem(OpenBlasNative.Spec), [_dir]));
@@ -36,7 +36,7 @@ public sealed class NativeLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Mkl_folder_without_its_companion_libraries_is_refused_before_MKL_runs()
+    public void MklFolderWithoutItsCompanionLibrariesIsRefusedBeforeMKLRuns()
     {
         // MKL would exit(2) on its first call if libmkl_core.so & co. were missing: the loader must not get that far.
         File.WriteAllText(Path.Combine(_dir, "libmkl_rt.so"), "placeholder");
@@ -50,7 +50,7 @@ public sealed class NativeLoaderTests : IDisposable
     }
 
     [Fact]
-    public void System_fallback_failure_is_listed_too()
+    public void SystemFallbackFailureIsListedToo()
     {
         var spec = OpenBlasNative.Spec with { SystemName = "libdefinitely-not-installed.so.7" };
         var e = Assert.Throws<BlasLibraryNotFoundException>(() => NativeLoader.Load(spec, [_dir]));
@@ -58,7 +58,7 @@ public sealed class NativeLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Explicit_folder_comes_first_then_packaged_then_the_repository()
+    public void ExplicitFolderComesFirstThenPackagedThenTheRepository()
     {
         var dirs = NativeSearchPath.Directories(_dir);
         Assert.Equal(_dir, dirs[0]);
@@ -69,7 +69,7 @@ public sealed class NativeLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Repository_root_is_found_by_walking_up_to_the_solution()
+    public void RepositoryRootIsFoundByWalkingUpToTheSolution()
     {
         string nested = Directory.CreateDirectory(Path.Combine(_dir, "a", "b", "c")).FullName;
         Assert.Null(NativeSearchPath.FindRepositoryRoot(nested));

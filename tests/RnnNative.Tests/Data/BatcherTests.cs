@@ -5,7 +5,7 @@ namespace RnnNative.Tests.Data;
 public sealed class BatcherTests
 {
     [Fact]
-    public void SplitMix64_matches_the_reference_sequence()
+    public void SplitMix64MatchesTheReferenceSequence()
     {
         // Reference outputs of Vigna's splitmix64.c for seed 1234567.
         var rng = new SplitMix64(1234567);
@@ -14,7 +14,7 @@ public sealed class BatcherTests
     }
 
     [Fact]
-    public void NextBelow_is_in_range_and_roughly_uniform()
+    public void NextBelowIsInRangeAndRoughlyUniform()
     {
         var rng = new SplitMix64(7);
         var counts = new int[10];
@@ -29,7 +29,7 @@ public sealed class BatcherTests
     [InlineData(2, 5, false, 1)]
     [InlineData(2, 5, true, 0)]
     [InlineData(0, 5, false, 0)]
-    public void Each_index_once_per_epoch(int count, int batchSize, bool dropLast, int batches)
+    public void EachIndexOncePerEpoch(int count, int batchSize, bool dropLast, int batches)
     {
         var batcher = new Batcher(count, batchSize, seed: 3, dropLast: dropLast);
         Assert.Equal(batches, batcher.BatchesPerEpoch);
@@ -51,7 +51,7 @@ public sealed class BatcherTests
     }
 
     [Fact]
-    public void Order_depends_only_on_seed_and_epoch()
+    public void OrderDependsOnlyOnSeedAndEpoch()
     {
         var a = new Batcher(1000, 32, seed: 42);
         var b = new Batcher(1000, 32, seed: 42);
@@ -74,7 +74,7 @@ public sealed class BatcherTests
     }
 
     [Fact]
-    public void Fill_copies_samples_without_allocating()
+    public void FillCopiesSamplesWithoutAllocating()
     {
         // 5 samples of T=2, I=3; feature value encodes (sample, step, input).
         var features = new float[5 * 6];
@@ -111,7 +111,7 @@ public sealed class BatcherTests
     }
 
     [Fact]
-    public void Fill_time_series_windows()
+    public void FillTimeSeriesWindows()
     {
         var series = new TimeSeriesDataset(Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), steps: 3);
         var batcher = new Batcher(series.Count, 4, seed: 5, dropLast: true);
@@ -125,7 +125,7 @@ public sealed class BatcherTests
     }
 
     [Fact]
-    public void Split_is_seeded_disjoint_and_complete()
+    public void SplitIsSeededDisjointAndComplete()
     {
         var features = Enumerable.Range(0, 100 * 2).Select(i => (float)i).ToArray();
         var labels = Enumerable.Range(0, 100).Select(i => i % 7).ToArray();
@@ -146,7 +146,7 @@ public sealed class BatcherTests
     }
 
     [Fact]
-    public void Dataset_checks_its_arrays()
+    public void DatasetChecksItsArrays()
     {
         Assert.Throws<ArgumentException>(() => new Dataset(new float[5], [0, 1], 1, 2));
         Assert.Throws<ArgumentException>(() => new Dataset(new float[4], [0, -1], 1, 2));

@@ -20,7 +20,7 @@ public sealed class CsvDatasetTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Header_and_label_by_name(bool gz)
+    public void HeaderAndLabelByName(bool gz)
     {
         var set = LoadText(WithHeader, new CsvOptions { LabelName = "label", Scaling = FeatureScaling.None }, gz);
         Assert.Equal(new float[] { 1, 2, 3, 4, 5, 6, 7, 8 }, set.Features);
@@ -31,7 +31,7 @@ public sealed class CsvDatasetTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void No_header_label_by_index(bool gz)
+    public void NoHeaderLabelByIndex(bool gz)
     {
         var last = LoadText(NoHeader, new CsvOptions { Scaling = FeatureScaling.None }, gz);
         Assert.Equal(new float[] { 1, 2, 3, 4, 5, 6, 7, 8 }, last.Features);
@@ -43,7 +43,7 @@ public sealed class CsvDatasetTests : IDisposable
     }
 
     [Fact]
-    public void Feature_lists_scaling_and_header_detection()
+    public void FeatureListsScalingAndHeaderDetection()
     {
         var named = LoadText(WithHeader, new CsvOptions { LabelName = "label", FeatureNames = ["d", "a", "c"], Scaling = FeatureScaling.GlobalMax });
         Assert.Equal(new[] { 4 / 8f, 1 / 8f, 3 / 8f, 8 / 8f, 5 / 8f, 7 / 8f }, named.Features);
@@ -71,7 +71,7 @@ public sealed class CsvDatasetTests : IDisposable
     [InlineData("", "empty CSV")]
     [InlineData("a,b,y\n", "no data rows")]
     [InlineData("a,b,c\n1,2,3\n", "no column named 'label'")]
-    public void Bad_csv_names_file_line_and_column(string text, string problem)
+    public void BadCsvNamesFileLineAndColumn(string text, string problem)
     {
         var options = new CsvOptions { LabelName = text.StartsWith("a,b,c") ? "label" : null };
         foreach (bool gz in new[] { false, true })
@@ -83,7 +83,7 @@ public sealed class CsvDatasetTests : IDisposable
     }
 
     [Fact]
-    public void Option_errors_are_argument_errors()
+    public void OptionErrorsAreArgumentErrors()
     {
         Assert.Throws<ArgumentException>(() => LoadText(NoHeader, new CsvOptions { Steps = 3 }));
         Assert.Throws<ArgumentException>(() => LoadText(NoHeader, new CsvOptions { Scales = [1, 2] }));
@@ -94,7 +94,7 @@ public sealed class CsvDatasetTests : IDisposable
     }
 
     [Fact]
-    public void Shipped_digits_load_as_1797_samples_of_8x8()
+    public void ShippedDigitsLoadAs1797SamplesOf8x8()
     {
         var digits = CsvDataset.Load(Path.Combine(RepoPaths.Root, "data", "digits.csv.gz"));
         Assert.Equal((1797, 8, 8, 10), (digits.Count, digits.Steps, digits.Inputs, digits.Classes));

@@ -38,7 +38,7 @@ public sealed class FuzzTests
     }
 
     [Fact]
-    public void Mutated_idx_bytes_give_only_DataFormatException()
+    public void MutatedIdxBytesGiveOnlyDataFormatException()
     {
         int n = 0;
         foreach (byte[] seed in IdxSeeds())
@@ -54,7 +54,7 @@ public sealed class FuzzTests
     }
 
     [Fact]
-    public void Mutated_csv_bytes_give_only_DataFormatException()
+    public void MutatedCsvBytesGiveOnlyDataFormatException()
     {
         int n = 0;
         foreach (byte[] seed in CsvSeeds())

@@ -22,7 +22,7 @@ public sealed class IdxReaderTests : IDisposable
 
     [Theory]
     [MemberData(nameof(TypesRanksCompression))]
-    public void Reads_every_type_and_rank_from_file_stream_and_trickle(IdxElementType type, int rank, bool gz)
+    public void ReadsEveryTypeAndRankFromFileStreamAndTrickle(IdxElementType type, int rank, bool gz)
     {
         int[] dims = DimsByRank[rank];
         double[] values = DataFiles.Values(type, dims.Aggregate(1, (a, b) => a * b), seed: rank * 31 + (int)type);
@@ -44,7 +44,7 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Fact]
-    public void Gzip_is_detected_by_content_not_name()
+    public void GzipIsDetectedByContentNotName()
     {
         byte[] raw = DataFiles.Idx(IdxElementType.UInt8, [3], [1, 2, 3]);
         string gzNamedRaw = _temp.Write("raw.gz", raw);
@@ -54,7 +54,7 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Fact]
-    public void Converts_to_scaled_floats_and_ints()
+    public void ConvertsToScaledFloatsAndInts()
     {
         var bytes = DataFiles.Idx(IdxElementType.UInt8, [2, 2], [0, 51, 255, 102]);
         var array = IdxReader.Read(new MemoryStream(bytes));
@@ -80,7 +80,7 @@ public sealed class IdxReaderTests : IDisposable
     [InlineData(new byte[] { 0, 0, 0x08, 1, 0x80, 0, 0, 0 }, "dimension 0 is 2147483648")]
     [InlineData(new byte[] { 0, 0, 0x0C, 1, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0 }, "truncated payload")]
     [InlineData(new byte[] { 0, 0, 0x08, 1, 0, 0, 0, 2, 1, 2, 3 }, "trailing bytes")]
-    public void Corrupt_files_raise_a_DataFormatException_naming_the_problem(byte[] bytes, string problem)
+    public void CorruptFilesRaiseADataFormatExceptionNamingTheProblem(byte[] bytes, string problem)
     {
         string path = _temp.Write("bad.idx", bytes);
         foreach (byte[] variant in new[] { bytes, DataFiles.Gzip(bytes) })
@@ -101,7 +101,7 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Fact]
-    public void Header_claiming_2_pow_40_elements_is_rejected_before_allocating()
+    public void HeaderClaiming2Pow40ElementsIsRejectedBeforeAllocating()
     {
         byte[] bytes = [.. DataFiles.IdxHeader(0x08, 1u << 20, 1u << 20), 1, 2, 3];
         foreach (byte[] variant in new[] { bytes, DataFiles.Gzip(bytes) })
@@ -115,7 +115,7 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Fact]
-    public void A_lying_header_within_the_limit_costs_no_huge_allocation()
+    public void ALyingHeaderWithinTheLimitCostsNoHugeAllocation()
     {
         // 1.5e9 ubyte elements claimed (within the array limit), 3 bytes present.
         byte[] bytes = [.. DataFiles.IdxHeader(0x08, 1_500_000_000u), 1, 2, 3];
@@ -139,7 +139,7 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Fact]
-    public void Corrupt_gzip_is_a_DataFormatException()
+    public void CorruptGzipIsADataFormatException()
     {
         byte[] gz = DataFiles.Gzip(DataFiles.Idx(IdxElementType.Int16, [64], DataFiles.Values(IdxElementType.Int16, 64, 1)));
         byte[] garbled = (byte[])gz.Clone();
@@ -151,7 +151,7 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Fact]
-    public void Large_payload_grows_correctly_when_the_length_is_unknown()
+    public void LargePayloadGrowsCorrectlyWhenTheLengthIsUnknown()
     {
         // 3 MiB of int32 through a non-seekable stream crosses the 4 MiB initial chunk and the doubling.
         int count = 3 << 20;

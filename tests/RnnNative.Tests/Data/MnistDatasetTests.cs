@@ -25,7 +25,7 @@ public sealed class MnistDatasetTests : IDisposable
     [InlineData("train", ".", true)]
     [InlineData("t10k", "-", true)]
     [InlineData("t10k", ".", false)]
-    public void Loads_a_folder_scaled_to_unit_range(string prefix, string sep, bool gz)
+    public void LoadsAFolderScaledToUnitRange(string prefix, string sep, bool gz)
     {
         WritePair(prefix, sep, gz);
         var mnist = MnistDataset.Load(_temp.Path, train: prefix == "train");
@@ -39,7 +39,7 @@ public sealed class MnistDatasetTests : IDisposable
     }
 
     [Fact]
-    public void Missing_file_lists_the_names_tried()
+    public void MissingFileListsTheNamesTried()
     {
         WritePair("train", "-", false);
         var e = Assert.Throws<FileNotFoundException>(() => MnistDataset.Load(_temp.Path, train: false));
@@ -48,7 +48,7 @@ public sealed class MnistDatasetTests : IDisposable
     }
 
     [Fact]
-    public void Label_count_must_match_image_count()
+    public void LabelCountMustMatchImageCount()
     {
         WritePair("train", "-", false, labels: [1, 2]);
         var e = Assert.Throws<DataFormatException>(() => MnistDataset.Load(_temp.Path, train: true));
@@ -56,7 +56,7 @@ public sealed class MnistDatasetTests : IDisposable
     }
 
     [Fact]
-    public void Negative_labels_and_wrong_shapes_are_rejected()
+    public void NegativeLabelsAndWrongShapesAreRejected()
     {
         var images = IdxReader.Read(new MemoryStream(DataFiles.Idx(IdxElementType.UInt8, [2, 1, 1], [0, 1])));
         var negative = IdxReader.Read(new MemoryStream(DataFiles.Idx(IdxElementType.Int8, [2], [1, -3])));
@@ -68,7 +68,7 @@ public sealed class MnistDatasetTests : IDisposable
     }
 
     [Fact]
-    public void Fashion_mnist_loads_when_fetched()
+    public void FashionMnistLoadsWhenFetched()
     {
         string folder = Path.Combine(RepoPaths.Root, "data", "fashion-mnist");
         if (!File.Exists(Path.Combine(folder, "t10k-labels-idx1-ubyte.gz"))) return; // fetched by `build.ps1 data`; nothing to check without it

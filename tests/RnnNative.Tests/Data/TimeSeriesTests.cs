@@ -9,7 +9,7 @@ public sealed class TimeSeriesTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void Windows_have_targets_shifted_by_one_step()
+    public void WindowsHaveTargetsShiftedByOneStep()
     {
         float[] v = Enumerable.Range(0, 10).Select(i => i * 1.5f).ToArray();
         var series = new TimeSeriesDataset(v, steps: 4, stride: 2);
@@ -26,7 +26,7 @@ public sealed class TimeSeriesTests : IDisposable
     }
 
     [Fact]
-    public void Loads_a_column_by_name_index_or_default_and_gz()
+    public void LoadsAColumnByNameIndexOrDefaultAndGz()
     {
         const string text = "t,value,other\n0,1,9\n1,2,8\n2,4,7\n3,8,6\n";
         string path = _temp.Write("s.csv", DataFiles.Utf8(text));
@@ -42,7 +42,7 @@ public sealed class TimeSeriesTests : IDisposable
     }
 
     [Fact]
-    public void Shipped_series_is_the_lecture_function()
+    public void ShippedSeriesIsTheLectureFunction()
     {
         var series = CsvDataset.LoadSeries(Path.Combine(RepoPaths.Root, "data", "series.csv"), steps: 20, column: "value");
         Assert.Equal(301, series.Values.Length);
@@ -55,7 +55,7 @@ public sealed class TimeSeriesTests : IDisposable
     }
 
     [Fact]
-    public void Chronological_split_keeps_the_tail_for_testing()
+    public void ChronologicalSplitKeepsTheTailForTesting()
     {
         float[] v = Enumerable.Range(0, 100).Select(i => (float)i).ToArray();
         var (train, test) = new TimeSeriesDataset(v, steps: 5).SplitChronological(0.2);
@@ -83,7 +83,7 @@ public sealed class TimeSeriesTests : IDisposable
     [InlineData(100, 5, 1, 3, 30)]   // 3 values before the block: too few for a window there
     [InlineData(301, 20, 1, 120, 60)] // rnn forecast's default on data/series.csv
     [InlineData(90, 4, 3, 31, 17)]   // stride 3, block off the stride grid
-    public void Block_split_trains_outside_the_block_and_tests_inside(int length, int steps, int stride, int a, int m)
+    public void BlockSplitTrainsOutsideTheBlockAndTestsInside(int length, int steps, int stride, int a, int m)
     {
         float[] v = Enumerable.Range(0, length).Select(i => (float)i).ToArray(); // value = its index
         var (train, test) = new TimeSeriesDataset(v, steps, stride).SplitBlock(a, m);
@@ -103,7 +103,7 @@ public sealed class TimeSeriesTests : IDisposable
     }
 
     [Fact]
-    public void Block_split_counts_follow_the_formula()
+    public void BlockSplitCountsFollowTheFormula()
     {
         // Stride 1, both sides >= T+1: |Test| = m - T, |Train| = L - m - 2T.
         var (train, test) = CsvDataset.LoadSeries(Path.Combine(RepoPaths.Root, "data", "series.csv"), steps: 20).SplitBlock(120, 60);
@@ -113,7 +113,7 @@ public sealed class TimeSeriesTests : IDisposable
     }
 
     [Fact]
-    public void Block_split_rejects_blocks_without_windows()
+    public void BlockSplitRejectsBlocksWithoutWindows()
     {
         var series = new TimeSeriesDataset(Enumerable.Range(0, 30).Select(i => (float)i).ToArray(), steps: 5);
         Assert.Contains("holds no window of 5 steps and its shifted target (needs 6)",
