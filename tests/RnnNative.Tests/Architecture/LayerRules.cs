@@ -103,10 +103,6 @@ internal sealed class LayerRules
         layers.Add(new Layer("Distributed.Native", ["Distributed/Native"], ["Core", "Blas"], MayUsePointers: true));
         layers.Add(new Layer("Onnx", ["Onnx"], belowTraining));
         layers.Add(new Layer("Distributed", ["Distributed"], [.. belowTraining, "Distributed.Native"]));
-        // Apps still inside the library until they move to src/RnnNative.Examples and src/RnnNative.Benchmarking.
-        string[] library = [.. layers.Select(l => l.Name)];
-        layers.Add(new Layer("Examples", ["Examples"], library));
-        layers.Add(new Layer("Benchmarking", ["Benchmarking"], library));
         return [.. layers];
     }
 }
