@@ -9,7 +9,8 @@ internal static class Consoles
     public static IAnsiConsole Create(TextWriter writer, bool terminal, bool? redirected = null)
     {
         var settings = new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) };
-        if (!terminal || (redirected ?? Console.IsOutputRedirected) || Environment.GetEnvironmentVariable("CI") is not null)
+        if (!terminal || (redirected ?? Console.IsOutputRedirected) || Environment.GetEnvironmentVariable("CI") is not null
+            || Distributed.Communicator.LaunchedByMpirun) // mpirun merges every rank's output into one log
         {
             settings.Ansi = AnsiSupport.No;
             settings.ColorSystem = ColorSystemSupport.NoColors;

@@ -33,7 +33,8 @@ internal static class TrainCommand
           --units N          hidden units per layer (default 150)
           --layers N         stacked recurrent layers (default 1)
           --epochs N         default {IdxEpochs} for IDX folders, {CsvEpochs} for CSV files
-          --batch N          examples per step (default 150)
+          --batch N          examples per step (default 150); under mpirun -n N the global batch,
+                             each rank training on batch/N of it
           --lr X             Adam learning rate (default 0.001)
           --seed N           weights, shuffling and the CSV split (default 42)
           --backend NAME     openblas | mkl | managed (default: the library's choice)
@@ -57,6 +58,7 @@ internal static class TrainCommand
         }
         int seed = a.Int("--seed", 0) ?? 42;
         int batch = a.Int("--batch", 1, 1 << 20) ?? 150;
+        var ranks = TrainRanks.Join(batch);
         var (backend, threads) = Backends.Parse(a);
         var options = new SequenceClassifierOptions
         {
@@ -78,20 +80,26 @@ internal static class TrainCommand
             Classes = Math.Max(data.Train.Classes, data.Test.Classes),
         };
         TrainChecks.Check(options, batch);
-        var folder = new RunFolder(outOption ?? RunFolders.CreateNew("runs", DateTime.UtcNow));
         var model = new SequenceClassifier(options);
         using var session = Backends.OpenSession(model.Graph, backend, threads);
         session.Run(model.Graph.GlobalVariablesInitializer());
+        var trainer = new Trainer(model, session, new TrainerOptions
+        {
+            Epochs = epochs, BatchSize = batch, ShuffleSeed = (ulong)seed, Communicator = TrainRanks.ForTrainer(ranks),
+        });
+        if (!ranks.IsRoot) return TrainRanks.Follow(trainer, () => trainer.Fit(data.Train, data.Test, cancellation));
+        var folder = new RunFolder(outOption ?? RunFolders.CreateNew("runs", DateTime.UtcNow));
         Directory.CreateDirectory(folder.Path);
 
         console.WriteLine($"data:    {data.Description}");
         console.WriteLine($"model:   {Describe(options)}, batch {batch}, {Plural(epochs, "epoch")}");
         console.WriteLine($"backend: {Backends.Describe(session)}");
-        var trainer = new Trainer(model, session, new TrainerOptions { Epochs = epochs, BatchSize = batch, ShuffleSeed = (ulong)seed });
+        console.WriteLine($"ranks:   {ranks.Size}");
         var recorder = new RunRecorder(folder, options, session, data.Metadata, data.Test.Count, trainer.Evaluator.BatchSize);
         trainer.EpochCompleted = recorder.OnEpoch;
         console.WriteLine($"run:     {folder.Path}");
         var history = new TrainView(console, epochs, a.Has("--quiet")).Run(trainer, () => trainer.Fit(data.Train, data.Test, cancellation));
+        if (history.Count > 0) TrainRanks.WriteSummary(console, trainer, ranks);
         return Summarize(console, recorder, folder, history);
     }
 

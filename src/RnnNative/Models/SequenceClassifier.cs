@@ -53,7 +53,8 @@ public sealed class SequenceClassifier
         var (_, state) = Rnn.Dynamic(CreateCell(options), X, Lengths);
         Logits = Layers.Dense(state, options.Classes);
         Loss = Ops.ReduceMean(Ops.SparseSoftmaxCrossEntropyWithLogits(Y, Logits), name: "loss");
-        TrainOp = new AdamOptimizer(options.LearningRate) { ClipNorm = options.ClipNorm }.Minimize(Loss);
+        Optimizer = new AdamOptimizer(options.LearningRate) { ClipNorm = options.ClipNorm };
+        TrainOp = Optimizer.Minimize(Loss);
         Correct = Ops.InTopK(Logits, Y, 1);
         Accuracy = Ops.ReduceMean(Ops.Cast(Correct, DType.Float32), name: "accuracy");
     }
@@ -72,6 +73,8 @@ public sealed class SequenceClassifier
     public Node Logits { get; }
     /// <summary>Mean cross-entropy (scalar).</summary>
     public Node Loss { get; }
+    /// <summary>The Adam optimizer behind <see cref="TrainOp"/> (e.g. to set its gradient reducer).</summary>
+    public Optimizer Optimizer { get; }
     /// <summary>One Adam step.</summary>
     public Operation TrainOp { get; }
     /// <summary>Whether each example's top class is its label (B), bool.</summary>

@@ -35,6 +35,19 @@ public sealed class Evaluator
     /// <summary>Examples per batch.</summary>
     public int BatchSize { get; }
 
+    /// <summary>
+    /// The ranks of a data-parallel run (null: this process alone). On N &gt; 1 ranks <see cref="Evaluate"/> without
+    /// predictions runs this rank's slice of every batch and sums (loss·count, correct, count) over the ranks, so
+    /// every rank returns the whole set's figures (equal to one process's up to the order of the loss sum).
+    /// </summary>
+    public Distributed.ICommunicator? Communicator
+    {
+        get => _ranks.Communicator;
+        set => _ranks = new DistributedTraining(value);
+    }
+
+    private DistributedTraining _ranks = new(null);
+
     /// <summary>Evaluates every example of <paramref name="data"/>.</summary>
     /// <param name="data">The examples; shape must match the model.</param>
     /// <param name="withPredictions">Also return the arg-max class of each example.</param>
@@ -43,17 +56,21 @@ public sealed class Evaluator
         Trainer.CheckShape(_model, data, "evaluation");
         var batcher = new Batcher(data.Count, BatchSize, seed: 0, shuffle: false);
         int[]? predictions = withPredictions ? new int[data.Count] : null;
+        var shard = withPredictions ? RankShard.Whole : _ranks.Shard;
         double lossSum = 0;
         int correct = 0, done = 0;
         for (int b = 0; b < batcher.BatchesPerEpoch; b++)
         {
-            var set = _feeds.Fill(data, batcher.BatchIndices(b));
+            var indices = shard.Of(batcher.BatchIndices(b));
+            if (indices.IsEmpty) continue;
+            var set = _feeds.Fill(data, indices);
             var values = _session.Run(withPredictions ? _predictFetches : _scoreFetches, set.Feeds);
             lossSum += (double)values[0]!.ToScalar() * set.Size;
             foreach (float c in values[1]!.Floats!) correct += c != 0 ? 1 : 0;
             if (predictions is not null) ArgMaxRows(values[2]!.Floats!, _model.Options.Classes, predictions.AsSpan(done, set.Size));
             done += set.Size;
         }
+        if (!withPredictions) (lossSum, correct, done) = _ranks.Sum(lossSum, correct, done);
         return new Evaluation(data.Count == 0 ? double.NaN : lossSum / data.Count, correct, data.Count, predictions);
     }
 

@@ -1,4 +1,5 @@
 using RnnNative.Data;
+using RnnNative.Distributed;
 using RnnNative.Models;
 
 namespace RnnNative.Training;
@@ -22,6 +23,7 @@ public sealed class Trainer
 
     private readonly SequenceClassifier _model;
     private readonly DatasetFeeds _feeds;
+    private readonly Session _session;
 
     /// <summary>Creates a trainer for <paramref name="model"/> running in <paramref name="session"/>.</summary>
     public Trainer(SequenceClassifier model, Session session, TrainerOptions options)
@@ -30,11 +32,18 @@ public sealed class Trainer
         ArgumentOutOfRangeException.ThrowIfNegative(options.Epochs);
         _model = model;
         Options = options;
+        _session = session;
         _feeds = new DatasetFeeds(model.X, model.Y, model.Lengths);
-        Loop = new TrainingLoop(session, model.TrainOp, model.Loss,
-            new TrainingLoopOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, ShuffleSeed = options.ShuffleSeed });
-        Evaluator = new Evaluator(model, session, options.EffectiveEvalBatchSize);
+        Loop = new TrainingLoop(session, model.TrainOp, model.Loss, new TrainingLoopOptions
+        {
+            Epochs = options.Epochs, BatchSize = options.BatchSize, ShuffleSeed = options.ShuffleSeed, Communicator = options.Communicator,
+        });
+        Evaluator = new Evaluator(model, session, options.EffectiveEvalBatchSize) { Communicator = options.Communicator };
+        if (options.Communicator is { } ranks) model.Optimizer.GradientReducer = GradientAverager = new GradientAverager(ranks);
     }
+
+    /// <summary>The gradient all-reduce of a run with <see cref="TrainerOptions.Communicator"/> (its time per step), else null.</summary>
+    public GradientAverager? GradientAverager { get; }
 
     /// <summary>Epochs, batch size, seed.</summary>
     public TrainerOptions Options { get; }
@@ -73,6 +82,7 @@ public sealed class Trainer
             history.Add(metrics);
             EpochCompleted?.Invoke(metrics);
         };
+        if (Options.Communicator is { Size: > 1 } ranks) ranks.BroadcastParameters(_session); // every rank starts from rank 0's weights
         Loop.Fit(_feeds.Over(train), cancellation);
         return history;
     }

@@ -31,6 +31,7 @@ public sealed class TrainingLoop
     private readonly Session _session;
     private readonly Node[] _fetches;
     private readonly Stopwatch _clock = new();
+    private readonly DistributedTraining _ranks;
     private Batcher? _batcher;
 
     /// <summary>A loop running <paramref name="trainOp"/> and fetching <paramref name="loss"/> (a scalar) and <paramref name="extraFetches"/> each step.</summary>
@@ -45,6 +46,7 @@ public sealed class TrainingLoop
         _session = session;
         Options = options;
         _fetches = [trainOp, loss, .. extraFetches ?? []];
+        _ranks = new DistributedTraining(options.Communicator);
         State = new TrainingState(1, 0, 0, options.ShuffleSeed);
     }
 
@@ -62,6 +64,12 @@ public sealed class TrainingLoop
 
     /// <summary>Called after every epoch once it is evaluated: the place to save a checkpoint.</summary>
     public Action<EpochResult>? EpochCompleted { get; set; }
+
+    /// <summary>Wall time spent in training batches so far (evaluation and callbacks excluded).</summary>
+    public TimeSpan TrainingTime { get; private set; }
+
+    /// <summary>Items trained so far over all ranks (examples, or what the source counts).</summary>
+    public long ItemsTrained { get; private set; }
 
     /// <summary>Whether <see cref="TrainingLoopOptions.MaxSteps"/> steps are done.</summary>
     public bool BudgetSpent => State.Step >= (Options.MaxSteps ?? long.MaxValue);
@@ -104,9 +112,9 @@ public sealed class TrainingLoop
         int items = 0, itemsPerEpoch = examplesPerEpoch * data.ItemsPerExample;
         while (done < batches && !BudgetSpent && !cancellation.IsCancellationRequested)
         {
-            var (loss, size) = Step(data, batcher.BatchIndices(done), epoch, done);
+            var (loss, _) = Step(data, batcher.BatchIndices(done), epoch, done);
             lossSum += loss;
-            items += size * data.ItemsPerExample;
+            items += batcher.GlobalBatchIndices(done).Length * data.ItemsPerExample;
             done++;
             double epochSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             rate = items / Math.Max(epochSeconds, 1e-9);
@@ -115,6 +123,8 @@ public sealed class TrainingLoop
                 Step = State.Step, PlannedSteps = PlannedSteps(batches), Loss = loss, ElapsedSeconds = _clock.Elapsed.TotalSeconds,
             });
         }
+        TrainingTime += Stopwatch.GetElapsedTime(start);
+        ItemsTrained += items;
         return new EpochResult(epoch, done == 0 ? double.NaN : lossSum / done, done, items, rate, _clock.Elapsed.TotalSeconds, done == batches);
     }
 
@@ -123,7 +133,7 @@ public sealed class TrainingLoop
     {
         var feeds = data.Fill(indices);
         var values = _session.Run(_fetches, feeds.Feeds);
-        float loss = values[1]!.ToScalar();
+        float loss = _ranks.GlobalMean(values[1]!.ToScalar());
         if (!float.IsFinite(loss))
             throw new TrainingDivergedException(
                 $"The training loss became {loss} at epoch {epoch}, batch {batch + 1} (step {State.Step + 1}); try a lower learning rate.");
@@ -136,7 +146,8 @@ public sealed class TrainingLoop
     {
         if (data.Count == 0) throw new ArgumentException("The training set is empty.", nameof(data));
         if (_batcher is null || _batcher.Count != data.Count)
-            _batcher = new Batcher(data.Count, Options.BatchSize, Options.ShuffleSeed, Options.Shuffle, Options.DropLastPartialBatch);
+            _batcher = new Batcher(data.Count, Options.BatchSize, Options.ShuffleSeed, Options.Shuffle,
+                Options.DropLastPartialBatch || _ranks.MustDropLastBatch(data.Count, Options.BatchSize), _ranks.Shard);
         if (_batcher.BatchesPerEpoch == 0)
             throw new ArgumentException($"The training set has {data.Count} examples, fewer than one batch of {Options.BatchSize}, and partial batches are dropped.", nameof(data));
         return _batcher;

@@ -17,6 +17,12 @@ public sealed record TrainerOptions
 
     /// <summary>The evaluation batch size in effect.</summary>
     public int EffectiveEvalBatchSize => EvalBatchSize ?? BatchSize;
+
+    /// <summary>
+    /// The ranks of a data-parallel run (null: this process alone). <see cref="BatchSize"/> stays the global batch B;
+    /// each rank trains on B/N of it and evaluates 1/N of the test set (see <see cref="TrainingLoopOptions.Communicator"/>).
+    /// </summary>
+    public Distributed.ICommunicator? Communicator { get; init; }
 }
 
 /// <summary>The figures of one epoch (one row of <c>metrics.csv</c>).</summary>
@@ -74,6 +80,13 @@ public sealed record TrainingLoopOptions
 
     /// <summary>Skip the last batch of an epoch when it has fewer than B examples.</summary>
     public bool DropLastPartialBatch { get; init; }
+
+    /// <summary>
+    /// The ranks of a data-parallel run (null: this process alone): each rank runs its slice B/N of every global batch
+    /// and the reported loss is the global batch mean. The gradient all-reduce is the optimizer's
+    /// <see cref="Optimizer.GradientReducer"/>; a last partial batch that N does not divide is dropped.
+    /// </summary>
+    public Distributed.ICommunicator? Communicator { get; init; }
 }
 
 /// <summary>

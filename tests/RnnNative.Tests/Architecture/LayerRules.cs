@@ -78,7 +78,9 @@ internal sealed class LayerRules
     }
 
     // Bottom to top: each layer of the chain may use every layer below it, except Data (Core only) and the RNN
-    // kernels (Core and Blas only). Onnx and Distributed sit beside Training: they use Models and below.
+    // kernels (Core and Blas only). Onnx sits beside Training: it uses Models and below. Distributed (the MPI
+    // collectives and the gradient reducer) sits below Training, which drives data-parallel runs with it; it uses
+    // Optimizers and below.
     private static Layer[] BuildTarget()
     {
         (string Name, string[] Folders)[] chain =
@@ -95,6 +97,7 @@ internal sealed class LayerRules
             {
                 "Data" => ["Core"],
                 "Rnn.Kernels" => ["Core", "Blas"],
+                "Training" => [.. chain[..i].Select(c => c.Name), "Distributed"],
                 _ => [.. chain[..i].Select(c => c.Name)],
             };
             layers.Add(new Layer(name, folders, uses, MayUsePointers: name == "Blas"));
@@ -102,7 +105,8 @@ internal sealed class LayerRules
         string[] belowTraining = [.. chain[..^1].Select(c => c.Name)];
         layers.Add(new Layer("Distributed.Native", ["Distributed/Native"], ["Core", "Blas"], MayUsePointers: true));
         layers.Add(new Layer("Onnx", ["Onnx"], belowTraining));
-        layers.Add(new Layer("Distributed", ["Distributed"], [.. belowTraining, "Distributed.Native"]));
+        string[] upToOptimizers = [.. chain.TakeWhile(c => c.Name != "Layers").Select(c => c.Name)];
+        layers.Add(new Layer("Distributed", ["Distributed"], [.. upToOptimizers, "Distributed.Native"]));
         return [.. layers];
     }
 }

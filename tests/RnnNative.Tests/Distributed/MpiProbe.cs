@@ -14,7 +14,7 @@ internal static partial class MpiProbe
 
     private static string ProbeDll => Path.Combine(AppContext.BaseDirectory, "RnnNative.MpiProbe.dll");
 
-    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+    internal static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
     /// <summary>The output of one run: exit code, stdout, stderr, wall time and whether the time limit killed it.</summary>
     public sealed record Run(int ExitCode, string Output, string Errors, TimeSpan Elapsed, bool TimedOut)
@@ -39,7 +39,8 @@ internal static partial class MpiProbe
     /// <summary><c>dotnet RnnNative.MpiProbe.dll <paramref name="scenario"/></c> without a launcher (MPI singleton mode).</summary>
     public static Run Alone(string scenario, TimeSpan limit) => Start(DotnetHost, [ProbeDll, scenario], limit);
 
-    private static Run Start(string file, string[] arguments, TimeSpan limit)
+    /// <summary>Starts <paramref name="file"/> without the caller's MPI environment and waits at most <paramref name="limit"/>.</summary>
+    internal static Run Start(string file, string[] arguments, TimeSpan limit)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in arguments) info.ArgumentList.Add(a);

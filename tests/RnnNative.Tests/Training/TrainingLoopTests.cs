@@ -3,7 +3,7 @@ using RnnNative.Training;
 
 namespace RnnNative.Tests.Training;
 
-public class TrainingLoopTests
+public partial class TrainingLoopTests
 {
     // loss = mean((x·w − t)²) over a batch of rows x (B, 2) with targets t (B, 1): a graph that is not a classifier.
     private sealed class Regression

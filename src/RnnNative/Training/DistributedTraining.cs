@@ -1,0 +1,55 @@
+using RnnNative.Data;
+using RnnNative.Distributed;
+
+namespace RnnNative.Training;
+
+/// <summary>
+/// What the training loop and the evaluator do differently when they run on rank r of N
+/// (<see cref="TrainingLoopOptions.Communicator"/>): their share of each batch, the global mean of the batch loss,
+/// and evaluation sums over the ranks. Every member allocates nothing per call.
+/// </summary>
+/// <remarks>
+/// <para>Each rank reads the r-th contiguous slice of every global batch of the same seeded epoch order
+/// (<see cref="RankShard"/>), so together the ranks read exactly the batches one process would. With the gradients
+/// averaged over the ranks (<see cref="GradientAverager"/>) and equal slices b = B/N, an update is the one-process
+/// update on the whole batch up to float rounding.</para>
+/// <para>A kept last batch of m samples that N does not divide would give unequal slices, whose mean of means is not
+/// the batch mean (and empty slices when m &lt; N): on more than one rank such a batch is dropped.</para>
+/// </remarks>
+internal sealed class DistributedTraining
+{
+    private readonly float[] _loss = new float[1];
+    private readonly double[] _sums = new double[3];
+
+    public DistributedTraining(ICommunicator? communicator) => Communicator = communicator ?? SingleProcessCommunicator.Instance;
+
+    public ICommunicator Communicator { get; }
+
+    public bool IsDistributed => Communicator.Size > 1;
+
+    /// <summary>This rank's share of each batch.</summary>
+    public RankShard Shard => new(Communicator.Rank, Communicator.Size);
+
+    /// <summary>Whether the last partial batch of <paramref name="count"/> samples must be dropped: it would not split evenly.</summary>
+    public bool MustDropLastBatch(int count, int batchSize) => IsDistributed && count % batchSize % Communicator.Size != 0;
+
+    /// <summary>(1/N)·Σ_r loss_r: the mean loss of the global batch (slices of equal size).</summary>
+    public float GlobalMean(float loss)
+    {
+        if (!IsDistributed) return loss;
+        _loss[0] = loss;
+        Communicator.AllReduceMean(_loss);
+        return _loss[0];
+    }
+
+    /// <summary>(Σ_r lossSum_r, Σ_r correct_r, Σ_r count_r): evaluation figures summed over the ranks.</summary>
+    public (double LossSum, int Correct, int Count) Sum(double lossSum, int correct, int count)
+    {
+        if (!IsDistributed) return (lossSum, correct, count);
+        _sums[0] = lossSum;
+        _sums[1] = correct;
+        _sums[2] = count;
+        Communicator.AllReduceSum(_sums);
+        return (_sums[0], (int)_sums[1], (int)_sums[2]);
+    }
+}
