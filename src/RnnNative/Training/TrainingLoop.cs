@@ -32,6 +32,7 @@ public sealed class TrainingLoop
     private readonly Node[] _fetches;
     private readonly Stopwatch _clock = new();
     private Batcher? _batcher;
+    private bool _stopRequested;
 
     /// <summary>A loop running <paramref name="trainOp"/> and fetching <paramref name="loss"/> (a scalar) and <paramref name="extraFetches"/> each step.</summary>
     public TrainingLoop(Session session, Node trainOp, Node loss, TrainingLoopOptions options, IReadOnlyList<Node>? extraFetches = null)
@@ -63,6 +64,9 @@ public sealed class TrainingLoop
     /// <summary>Called after every epoch once it is evaluated: the place to save a checkpoint.</summary>
     public Action<EpochResult>? EpochCompleted { get; set; }
 
+    /// <summary>Ends <see cref="Fit"/> after the current epoch (e.g. early stopping, from <see cref="EpochCompleted"/>).</summary>
+    public void RequestStop() => _stopRequested = true;
+
     /// <summary>Whether <see cref="TrainingLoopOptions.MaxSteps"/> steps are done.</summary>
     public bool BudgetSpent => State.Step >= (Options.MaxSteps ?? long.MaxValue);
 
@@ -71,8 +75,9 @@ public sealed class TrainingLoop
     {
         var history = new List<EpochResult>();
         State = new TrainingState(1, 0, 0, Options.ShuffleSeed);
+        _stopRequested = false;
         _clock.Restart();
-        for (int epoch = 1; (Options.Epochs is not { } e || epoch <= e) && !BudgetSpent && !cancellation.IsCancellationRequested; epoch++)
+        for (int epoch = 1; (Options.Epochs is not { } e || epoch <= e) && !BudgetSpent && !_stopRequested && !cancellation.IsCancellationRequested; epoch++)
         {
             var result = TrainEpoch(data, epoch, cancellation);
             if (Evaluate?.Invoke(result) is { } metrics) result = result with { Metrics = metrics };
