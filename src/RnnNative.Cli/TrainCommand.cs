@@ -13,7 +13,7 @@ internal static class TrainCommand
 
     private static readonly string[] Values =
         ["--data", "--cell", "--units", "--layers", "--epochs", "--batch", "--lr", "--seed", "--backend", "--threads", "--out", "--limit",
-         "--label", "--steps", "--inputs", .. ValidationChoice.Options];
+         "--label", "--steps", "--inputs", .. ValidationChoice.Options, .. RegularizationChoice.Options];
 
     public static readonly IReadOnlyDictionary<string, CellType> Cells = new Dictionary<string, CellType>
     {
@@ -41,6 +41,7 @@ internal static class TrainCommand
           --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
         {ValidationChoice.Help.TrimEnd()}
+        {RegularizationChoice.Help.TrimEnd()}
           --out DIR          run folder: model.ckpt (last epoch), best.ckpt, metrics.csv, training.png
                              (default: a new runs/YYYYMMDD-HHMMSS, with the link runs/latest pointing at it)
           --quiet            no per-epoch lines or progress bar: the header and the result only
@@ -71,6 +72,7 @@ internal static class TrainCommand
         int? epochsOption = a.Int("--epochs", 1, 1 << 20), limit = a.Int("--limit", 1);
         string? outOption = TrainChecks.OutFolder(a.String("--out"), null);
         var validationChoice = ValidationChoice.Parse(a);
+        var regularization = RegularizationChoice.Parse(a);
 
         var data = DataSource.ForTraining(DataSource.Resolve(a.String("--data")), (ulong)seed, limit, CsvChoice.Parse(a));
         int epochs = epochsOption ?? (data.Metadata[Meta.DataKind] == Meta.Idx ? IdxEpochs : CsvEpochs);
@@ -81,6 +83,7 @@ internal static class TrainCommand
             Classes = Math.Max(data.Train.Classes, data.Test.Classes),
         };
         var (train, validation, validationText) = validationChoice.Apply(data.Train, (ulong)seed, data.Metadata[Meta.DataKind] == Meta.Idx, data.Metadata);
+        options = regularization.Apply(options, train.Count, batch, epochs);
         TrainChecks.Check(options, batch);
         var folder = new RunFolder(outOption ?? RunFolders.CreateNew("runs", DateTime.UtcNow));
         var model = new SequenceClassifier(options);
@@ -109,7 +112,7 @@ internal static class TrainCommand
 
     public static string Describe(SequenceClassifierOptions o) =>
         $"{o.Steps} steps x {o.Inputs} inputs -> {o.Cell.ToString().ToLowerInvariant()} cell, " +
-        $"{o.Layers} layer{(o.Layers == 1 ? "" : "s")} x {o.Units} units -> dense {o.Classes}, Adam {o.LearningRate}, seed {o.Seed}";
+        $"{o.Layers} layer{(o.Layers == 1 ? "" : "s")} x {o.Units} units -> dense {o.Classes}, Adam {o.LearningRate}{RegularizationChoice.Describe(o)}, seed {o.Seed}";
 
     private static int Summarize(IAnsiConsole console, RunRecorder recorder, RunFolder folder, IReadOnlyList<EpochMetrics> history,
         EarlyStopping? stopping, Func<Evaluation> scoreChosen)

@@ -31,6 +31,7 @@ public sealed class Trainer
         _model = model;
         Options = options;
         _feeds = new DatasetFeeds(model.X, model.Y, model.Lengths);
+        if (model.TrainingFlag is { } training) _feeds.SetFixed(training, Tensor.Wrap([], DType.Bool, [1f], null)); // dropout on in training steps only
         Loop = new TrainingLoop(session, model.TrainOp, model.Loss,
             new TrainingLoopOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, ShuffleSeed = options.ShuffleSeed });
         Evaluator = new Evaluator(model, session, options.EffectiveEvalBatchSize);
