@@ -6,17 +6,19 @@ namespace RnnNative.Cli;
 /// <summary>PNG charts with ScottPlot, written atomically: training curves and a confusion matrix.</summary>
 internal static class Charts
 {
-    /// <summary>Train and test loss (left axis) and test accuracy in % (right axis) per epoch.</summary>
+    /// <summary>Train and validation (else test) loss (left axis) and that set's accuracy in % (right axis) per epoch.</summary>
     public static void Training(IReadOnlyList<EpochMetrics> history, string path)
     {
         var plot = new Plot();
         double[] epochs = history.Select(m => (double)m.Epoch).ToArray();
         var train = plot.Add.Scatter(epochs, history.Select(m => m.TrainLoss).ToArray());
         train.LegendText = "train loss";
-        var test = plot.Add.Scatter(epochs, history.Select(m => m.TestLoss).ToArray());
-        test.LegendText = "test loss";
-        var accuracy = plot.Add.Scatter(epochs, history.Select(m => 100 * m.TestAccuracy).ToArray());
-        accuracy.LegendText = "test accuracy (%)";
+        bool validated = history.Any(m => !double.IsNaN(m.ValidationLoss));
+        string set = validated ? "validation" : "test";
+        var test = plot.Add.Scatter(epochs, history.Select(m => validated ? m.ValidationLoss : m.TestLoss).ToArray());
+        test.LegendText = $"{set} loss";
+        var accuracy = plot.Add.Scatter(epochs, history.Select(m => 100 * (validated ? m.ValidationAccuracy : m.TestAccuracy)).ToArray());
+        accuracy.LegendText = $"{set} accuracy (%)";
         accuracy.Axes.YAxis = plot.Axes.Right;
         accuracy.LinePattern = LinePattern.Dashed;
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
@@ -24,7 +26,7 @@ internal static class Charts
         plot.Title(history.Any(m => !m.Completed) ? "Training (* epoch cut short by Ctrl+C)" : "Training");
         plot.XLabel("epoch");
         plot.YLabel("cross-entropy loss");
-        plot.Axes.Right.Label.Text = "test accuracy (%)";
+        plot.Axes.Right.Label.Text = $"{set} accuracy (%)";
         plot.ShowLegend(Alignment.MiddleRight);
         Save(plot, path, 900, 540);
     }

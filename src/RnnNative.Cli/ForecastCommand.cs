@@ -25,7 +25,7 @@ internal static class ForecastCommand
 
     private static readonly string[] Values =
         ["--data", "--column", "--steps", "--units", "--iterations", "--batch", "--lr", "--schedule", "--seed", "--holdout", "--holdout-start",
-         "--validation", "--validation-start", "--out", "--backend", "--threads"];
+         "--validation", "--validation-start", "--out", "--backend", "--threads", "--model", "--horizon"];
 
     private static readonly Dictionary<string, bool> Schedules = new() { ["constant"] = false, ["cosine"] = true }; // true: CosineDecay
 
@@ -45,7 +45,10 @@ internal static class ForecastCommand
           --validation F     carve a validation block of this fraction of the values out of the training part,
                              train without it and report its MSE (for choosing hyperparameters; default: none)
           --validation-start N  index of its first value (default: centred in the longer training stretch)
-          --out DIR          where forecast.png and forecast.csv go (default runs/forecast)
+          --out DIR          where forecast.png, forecast.csv and model.ckpt go (default runs/forecast)
+          --model DIR|FILE   with --horizon N: load a saved forecaster (DIR/model.ckpt) instead of training and
+          --horizon N        generate N values past the end of its series (--data/--column: default the
+                             recorded ones) from the last --steps values; writes horizon.csv (--out: the model's folder)
           --backend NAME     openblas | mkl | managed (default: the library's choice)
           --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
@@ -62,6 +65,8 @@ internal static class ForecastCommand
             console.WriteLine(Help);
             return 0;
         }
+        if (a.String("--model") is not null) return ForecastHorizon.Run(a, console);
+        if (a.String("--horizon") is not null) throw new UsageException("--horizon needs --model DIR (a forecaster saved by rnn forecast).");
         var (options, training) = Options(a);
         var (backend, threads) = Backends.Parse(a);
         string folder = a.String("--out") ?? Path.Combine("runs", "forecast");
@@ -84,6 +89,8 @@ internal static class ForecastCommand
             progress => trainer.Train(data.Train, training, progress, cancellation));
         double trainSeconds = clock.Elapsed.TotalSeconds;
         Report(console, trainer, data, folder, trainSeconds);
+        string saved = ForecastHorizon.Save(session, options, folder, path, a.String("--column"), trainer.Evaluate(data.Test).Mse);
+        console.WriteLine($"saved {saved} (continue the series: rnn forecast --model {folder} --horizon N)");
         return losses.Count < training.Iterations ? 130 : 0;
     }
 

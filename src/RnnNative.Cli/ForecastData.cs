@@ -34,6 +34,9 @@ internal sealed record ForecastData(TimeSeriesDataset Series, TimeSeriesDataset 
         return new ForecastData(series, rest, test, held, train.Count, validation, block);
     }
 
+    /// <summary>The whole series of a column (for <c>rnn forecast --horizon</c>).</summary>
+    public static float[] LoadValues(string path, string? column, int steps) => LoadSeries(path, column, steps).Values;
+
     /// <summary>The column as windows; a missing column, text cell or short series is a one-line error.</summary>
     private static TimeSeriesDataset LoadSeries(string path, string? column, int steps)
     {

@@ -50,7 +50,8 @@ internal static class GenerateCommand
                              bernoulli (default): 0/1 draws of each pixel's grey level, so samples differ;
                              the grid shows the predicted grey levels.  mean: the grey levels, deterministic
           --seed N           weights, shuffling, draws (default 42)
-          --out DIR          folder for feedback.png and repeat.png (default runs/generate)
+          --out DIR          folder for feedback.png and repeat.png and their models feedback.ckpt and
+                             repeat.ckpt (default runs/generate)
           --backend NAME     openblas | mkl | managed
           --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
@@ -89,6 +90,7 @@ internal static class GenerateCommand
             if (!run.Train(train, test, epochs, cancellation)) return 130;
             string png = Path.Combine(folder, form == RowGeneratorForm.Feedback ? "feedback.png" : "repeat.png");
             run.WriteGrid(test, form == RowGeneratorForm.Feedback ? samples : 1, png);
+            run.Save(Path.ChangeExtension(png, ".ckpt"));
         }
         console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total time {clock.Elapsed.TotalSeconds:F0}s"));
         return 0;

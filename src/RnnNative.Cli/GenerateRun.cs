@@ -76,6 +76,14 @@ internal sealed class GenerateRun(IAnsiConsole console, RowGeneratorOptions opti
         console.WriteLine($"wrote {path} (first column: a real test image; then generated, {how})");
     }
 
+    /// <summary>Saves the trained model (kind row_generator) to <paramref name="path"/>.</summary>
+    public void Save(string path)
+    {
+        var session = _session ?? throw new InvalidOperationException("Train first.");
+        RowGeneratorCheckpoint.Capture(session, options, new Dictionary<string, string> { ["sampling"] = sampling.ToString() }).Save(path);
+        console.WriteLine($"saved {path}");
+    }
+
     public void Dispose() => _session?.Dispose();
 }
 

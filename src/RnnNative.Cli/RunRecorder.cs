@@ -5,7 +5,7 @@ using RnnNative.Training;
 namespace RnnNative.Cli;
 
 /// <summary>
-/// After every epoch of <c>rnn train</c>: saves the checkpoint (and the best-accuracy one), rewrites
+/// After every epoch of <c>rnn train</c>: saves the checkpoint (and best.ckpt when the epoch is chosen), rewrites
 /// <c>metrics.csv</c> and redraws <c>training.png</c>, each atomically, so a crash or Ctrl+C never leaves a
 /// half-written file.
 /// </summary>
@@ -14,7 +14,10 @@ internal sealed class RunRecorder(RunFolder folder, SequenceClassifierOptions op
 {
     private readonly List<EpochMetrics> _history = [];
 
-    /// <summary>The epoch with the best test accuracy so far (first on ties), or null.</summary>
+    /// <summary>Whether an epoch becomes best.ckpt (default: every epoch, so the last); the test set never decides.</summary>
+    public Func<EpochMetrics, bool> ChoosesBest { get; set; } = _ => true;
+
+    /// <summary>The epoch saved as best.ckpt so far, or null.</summary>
     public EpochMetrics? Best { get; private set; }
 
     /// <summary>Every epoch so far.</summary>
@@ -31,7 +34,7 @@ internal sealed class RunRecorder(RunFolder folder, SequenceClassifierOptions op
         _history.Add(m);
         var checkpoint = Checkpoint.Capture(session, options, Metadata(m));
         checkpoint.Save(folder.Last);
-        if (Best is null || m.TestAccuracy > Best.TestAccuracy)
+        if (Best is null || ChoosesBest(m))
         {
             Best = m;
             checkpoint.Save(folder.Best);
@@ -46,10 +49,15 @@ internal sealed class RunRecorder(RunFolder folder, SequenceClassifierOptions op
         string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
         meta[Meta.Epoch] = m.Epoch.ToString(CultureInfo.InvariantCulture);
         meta[Meta.TrainLoss] = R(m.TrainLoss);
-        meta[Meta.TestLoss] = R(m.TestLoss);
-        meta[Meta.TestAccuracy] = R(m.TestAccuracy);
-        meta[Meta.TestCorrect] = Correct(m).ToString(CultureInfo.InvariantCulture);
-        meta[Meta.TestCount] = testCount.ToString(CultureInfo.InvariantCulture);
+        if (!double.IsNaN(m.TestAccuracy))
+        {
+            meta[Meta.TestLoss] = R(m.TestLoss);
+            meta[Meta.TestAccuracy] = R(m.TestAccuracy);
+            meta[Meta.TestCorrect] = Correct(m).ToString(CultureInfo.InvariantCulture);
+            meta[Meta.TestCount] = testCount.ToString(CultureInfo.InvariantCulture);
+        }
+        meta["val_loss"] = R(m.ValidationLoss);
+        meta["val_accuracy"] = R(m.ValidationAccuracy);
         meta[Meta.EvalBatch] = evalBatch.ToString(CultureInfo.InvariantCulture);
         meta[Meta.Backend] = Backends.Describe(session);
         meta["epoch_completed"] = m.Completed ? "true" : "false";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using RnnNative.Models;
 using RnnNative.Training;
 using Spectre.Console;
@@ -12,7 +13,7 @@ internal static class TrainCommand
 
     private static readonly string[] Values =
         ["--data", "--cell", "--units", "--layers", "--epochs", "--batch", "--lr", "--seed", "--backend", "--threads", "--out", "--limit",
-         "--label", "--steps", "--inputs"];
+         "--label", "--steps", "--inputs", .. ValidationChoice.Options, .. RegularizationChoice.Options];
 
     public static readonly IReadOnlyDictionary<string, CellType> Cells = new Dictionary<string, CellType>
     {
@@ -40,6 +41,8 @@ internal static class TrainCommand
           --backend NAME     openblas | mkl | managed (default: the library's choice)
           --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
+        {ValidationChoice.Help.TrimEnd()}
+        {RegularizationChoice.Help.TrimEnd()}
           --out DIR          run folder: model.ckpt (last epoch), best.ckpt, metrics.csv, training.png
                              (default: a new runs/YYYYMMDD-HHMMSS, with the link runs/latest pointing at it)
           --quiet            no per-epoch lines or progress bar: the header and the result only
@@ -70,6 +73,8 @@ internal static class TrainCommand
         };
         int? epochsOption = a.Int("--epochs", 1, 1 << 20), limit = a.Int("--limit", 1);
         string? outOption = TrainChecks.OutFolder(a.String("--out"), null);
+        var validationChoice = ValidationChoice.Parse(a);
+        var regularization = RegularizationChoice.Parse(a);
 
         var data = DataSource.ForTraining(DataSource.Resolve(a.String("--data")), (ulong)seed, limit, CsvChoice.Parse(a));
         int epochs = epochsOption ?? (data.Metadata[Meta.DataKind] == Meta.Idx ? IdxEpochs : CsvEpochs);
@@ -79,6 +84,8 @@ internal static class TrainCommand
             Inputs = data.Train.Inputs,
             Classes = Math.Max(data.Train.Classes, data.Test.Classes),
         };
+        var (train, validation, validationText) = validationChoice.Apply(data.Train, (ulong)seed, data.Metadata[Meta.DataKind] == Meta.Idx, data.Metadata);
+        options = regularization.Apply(options, train.Count, batch, epochs);
         TrainChecks.Check(options, batch);
         var model = new SequenceClassifier(options);
         using var session = Backends.OpenSession(model.Graph, backend, threads);
@@ -93,14 +100,19 @@ internal static class TrainCommand
 
         console.WriteLine($"data:    {data.Description}");
         console.WriteLine($"model:   {Describe(options)}, batch {batch}, {Plural(epochs, "epoch")}");
+        console.WriteLine($"validation: {validationText}");
         console.WriteLine($"backend: {Backends.Describe(session)}");
         console.WriteLine($"ranks:   {ranks.Size}");
         var recorder = new RunRecorder(folder, options, session, data.Metadata, data.Test.Count, trainer.Evaluator.BatchSize);
         trainer.EpochCompleted = recorder.OnEpoch;
+        var stopping = validationChoice.Stopping();
+        recorder.ChoosesBest = m => stopping is null || m.IsBest;
         console.WriteLine($"run:     {folder.Path}");
-        var history = new TrainView(console, epochs, a.Has("--quiet")).Run(trainer, () => trainer.Fit(data.Train, data.Test, cancellation));
+        var history = new TrainView(console, epochs, a.Has("--quiet")).Run(trainer, () => validation is null
+            ? trainer.Fit(train, null, cancellation)
+            : trainer.FitWithValidation(train, validation, stopping, cancellation));
         if (history.Count > 0) TrainRanks.WriteSummary(console, trainer, ranks);
-        return Summarize(console, recorder, folder, history);
+        return Summarize(console, recorder, folder, history, stopping, () => ChosenModel.ScoreOnTest(folder.Best, session, trainer.Evaluator, data.Test));
     }
 
     /// <summary>"1 epoch", "12 epochs".</summary>
@@ -108,9 +120,10 @@ internal static class TrainCommand
 
     public static string Describe(SequenceClassifierOptions o) =>
         $"{o.Steps} steps x {o.Inputs} inputs -> {o.Cell.ToString().ToLowerInvariant()} cell, " +
-        $"{o.Layers} layer{(o.Layers == 1 ? "" : "s")} x {o.Units} units -> dense {o.Classes}, Adam {o.LearningRate}, seed {o.Seed}";
+        $"{o.Layers} layer{(o.Layers == 1 ? "" : "s")} x {o.Units} units -> dense {o.Classes}, Adam {o.LearningRate}{RegularizationChoice.Describe(o)}, seed {o.Seed}";
 
-    private static int Summarize(IAnsiConsole console, RunRecorder recorder, RunFolder folder, IReadOnlyList<EpochMetrics> history)
+    private static int Summarize(IAnsiConsole console, RunRecorder recorder, RunFolder folder, IReadOnlyList<EpochMetrics> history,
+        EarlyStopping? stopping, Func<Evaluation> scoreChosen)
     {
         if (history.Count == 0)
         {
@@ -119,8 +132,14 @@ internal static class TrainCommand
         }
         var last = history[^1];
         var best = recorder.Best!;
-        console.MarkupLine($"best test accuracy [green]{Markup.Escape(recorder.Accuracy(best))}[/] at epoch {best.Epoch} -> {Markup.Escape(folder.Best)}");
-        console.WriteLine($"last epoch {last.Epoch}: test accuracy {recorder.Accuracy(last)} -> {folder.Last}");
+        string how = stopping is null ? "the last epoch (no validation set)"
+            : string.Create(CultureInfo.InvariantCulture, $"best {stopping.Monitor} {stopping.BestValue:F4}");
+        console.WriteLine($"chosen model: epoch {best.Epoch}, {how} -> {folder.Best}");
+        var test = scoreChosen();
+        console.MarkupLine($"test accuracy of the chosen model (epoch {best.Epoch}): [green]{Markup.Escape(ChosenModel.Describe(test))}[/]");
+        if (stopping?.ShouldStop == true)
+            console.WriteLine($"early stopping: {stopping.Monitor} did not improve for {Plural(stopping.EpochsWithoutImprovement, "epoch")} after epoch {stopping.BestEpoch}.");
+        console.WriteLine($"last epoch {last.Epoch} -> {folder.Last}");
         console.WriteLine($"wrote {folder.Metrics} and {folder.Plot}");
         if (last.Completed) return 0;
         console.WriteLine($"stopped by Ctrl+C during epoch {last.Epoch} (marked *); the state after its last batch is saved.");

@@ -11,7 +11,7 @@ namespace RnnNative.Cli;
 /// </summary>
 internal sealed class TrainView(IAnsiConsole console, int epochs, bool quiet = false)
 {
-    private const string Header = "epoch  train_loss  test_loss  test_acc  samples/s   elapsed";
+    private const string Header = "epoch  train_loss   val_loss   val_acc  samples/s   elapsed";
     private static readonly long RefreshTicks = Stopwatch.Frequency / 10;
 
     /// <summary>Runs <paramref name="fit"/> with the trainer's callbacks wired to the display.</summary>
@@ -34,9 +34,9 @@ internal sealed class TrainView(IAnsiConsole console, int epochs, bool quiet = f
             .Start(context => FitWithBar(context, trainer, fit));
     }
 
-    /// <summary>One table line: epoch, losses, accuracy, rate, elapsed (a '*' marks an epoch cut short).</summary>
+    /// <summary>One table line: epoch, losses, validation accuracy, rate, elapsed ('*': cut short; '<': the chosen epoch so far).</summary>
     public static string Row(EpochMetrics m) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"{m.Epoch,5}{(m.Completed ? ' ' : '*')} {m.TrainLoss,10:F4} {m.TestLoss,10:F4} {100 * m.TestAccuracy,8:F2}% {m.SamplesPerSecond,10:F0} {m.ElapsedSeconds,8:F1}s");
+        $"{m.Epoch,5}{(m.Completed ? ' ' : '*')} {m.TrainLoss,10:F4} {m.ValidationLoss,10:F4} {100 * m.ValidationAccuracy,8:F2}% {m.SamplesPerSecond,10:F0} {m.ElapsedSeconds,8:F1}s{(m.IsBest ? " <" : "")}");
 
     private IReadOnlyList<EpochMetrics> FitWithBar(ProgressContext context, Trainer trainer, Func<IReadOnlyList<EpochMetrics>> fit)
     {

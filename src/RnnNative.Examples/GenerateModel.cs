@@ -137,3 +137,31 @@ public sealed class RowGenerator
         return (row, states, Ops.Sigmoid(logits, "step_pixels"), next);
     }
 }
+
+/// <summary>A <see cref="RowGenerator"/> in the one <see cref="Training.Checkpoint"/> format (kind <see cref="Kind"/>).</summary>
+public static class RowGeneratorCheckpoint
+{
+    /// <summary>The model kind written into the checkpoint.</summary>
+    public const string Kind = "row_generator";
+
+    /// <summary>The model's variables in <paramref name="session"/>, with its options and <paramref name="metadata"/>.</summary>
+    public static Training.Checkpoint Capture(Session session, RowGeneratorOptions options, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Training.Checkpoint.Capture(session, Kind, options, metadata);
+
+    /// <summary>Rebuilds the saved model and restores its weights into a session opened by <paramref name="openSession"/> (default <c>new Session(graph)</c>).</summary>
+    public static (RowGenerator Model, Session Session) Restore(Training.Checkpoint checkpoint, Func<Graph, Session>? openSession = null)
+    {
+        var model = new RowGenerator(checkpoint.ReadOptions<RowGeneratorOptions>(Kind));
+        var session = openSession?.Invoke(model.Graph) ?? new Session(model.Graph);
+        try
+        {
+            checkpoint.Restore(session);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+        return (model, session);
+    }
+}

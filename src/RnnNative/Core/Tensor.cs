@@ -113,6 +113,7 @@ public sealed class Tensor
     /// <summary>The scalar value.</summary>
     public static explicit operator float(Tensor t) => t.ToScalar();
 
-    /// <inheritdoc />
-    public override string ToString() => $"Tensor<{DType}>({Shape.Format(_dims)})";
+    /// <summary>Type, shape and values: <c>Tensor&lt;Float32&gt;(2, 2) [[1, 2], [3, 4.5]]</c>; a scalar <c>Tensor&lt;Float32&gt;() 0.25</c>;
+    /// above 10 elements the first 10 and the count.</summary>
+    public override string ToString() => TensorFormat.Format(this);
 }

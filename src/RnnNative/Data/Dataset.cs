@@ -88,6 +88,19 @@ public sealed class Dataset
     }
 
     /// <summary>
+    /// A seeded random split with exactly <paramref name="validationCount"/> samples in <c>Validation</c> (the first
+    /// of the same permutation <see cref="Split(double, ulong)"/> uses), the rest in <c>Train</c>.
+    /// </summary>
+    public (Dataset Train, Dataset Validation) Split(int validationCount, ulong seed)
+    {
+        if (validationCount < 0 || validationCount >= Count)
+            throw new ArgumentOutOfRangeException(nameof(validationCount), validationCount,
+                $"The validation count must be in [0, {Count}) so that training keeps at least one of the {Count} samples.");
+        int[] order = Shuffle.Permutation(Count, seed);
+        return (Subset(order.AsSpan(validationCount)), Subset(order.AsSpan(0, validationCount)));
+    }
+
+    /// <summary>
     /// Copies the samples at <paramref name="indices"/> into caller buffers: <paramref name="x"/> (B, T, I),
     /// <paramref name="y"/> (B,), <paramref name="lengths"/> (B,) (optional; T when the set has none).
     /// B = indices.Length; the buffers may be longer (the rest is left untouched). Allocates nothing.

@@ -34,6 +34,10 @@ public sealed record SequenceClassifierOptions
     public bool UseSequenceLengths { get; init; }
     /// <summary>Gradient clipping by global norm (null: none).</summary>
     public float? ClipNorm { get; init; }
+    /// <summary>Probability in [0, 1) of dropping each unit of the final state (the dense layer's input) while training (<see cref="Ops.Dropout"/>, scaled by 1/keep; 0: none). Evaluation never drops.</summary>
+    public float Dropout { get; init; }
+    /// <summary>Cosine decay of the learning rate to 0 over this many updates (<see cref="CosineDecay"/>); null: a constant rate.</summary>
+    public long? CosineDecaySteps { get; init; }
 }
 
 /// <summary>
@@ -50,10 +54,23 @@ public sealed class SequenceClassifier
         X = Graph.Placeholder("X", new Shape(-1, options.Steps, options.Inputs));
         Y = Graph.Placeholder("y", new Shape(-1), DType.Int32);
         Lengths = options.UseSequenceLengths ? Graph.Placeholder("seq_length", new Shape(-1), DType.Int32) : null;
+        if (!(options.Dropout >= 0 && options.Dropout < 1))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Dropout, "Dropout must be a probability in [0, 1).");
         var (_, state) = Rnn.Dynamic(CreateCell(options), X, Lengths);
+        if (options.Dropout > 0)
+        {
+            // On the final state, the dense layer's input: a DropoutWrapper's output dropout would not reach it
+            // (the wrapper passes the state undropped, as TF1's does).
+            TrainingFlag = Ops.TrainingFlag(Graph);
+            state = Ops.Dropout(state, 1 - options.Dropout, TrainingFlag, options.Seed);
+        }
         Logits = Layers.Dense(state, options.Classes);
         Loss = Ops.ReduceMean(Ops.SparseSoftmaxCrossEntropyWithLogits(Y, Logits), name: "loss");
-        Optimizer = new AdamOptimizer(options.LearningRate) { ClipNorm = options.ClipNorm };
+        Optimizer = new AdamOptimizer(options.LearningRate)
+        {
+            ClipNorm = options.ClipNorm,
+            Schedule = options.CosineDecaySteps is long steps ? new CosineDecay(steps) : null,
+        };
         TrainOp = Optimizer.Minimize(Loss);
         Correct = Ops.InTopK(Logits, Y, 1);
         Accuracy = Ops.ReduceMean(Ops.Cast(Correct, DType.Float32), name: "accuracy");
@@ -73,8 +90,11 @@ public sealed class SequenceClassifier
     public Node Logits { get; }
     /// <summary>Mean cross-entropy (scalar).</summary>
     public Node Loss { get; }
-    /// <summary>The Adam optimizer behind <see cref="TrainOp"/> (e.g. to set its gradient reducer).</summary>
-    public Optimizer Optimizer { get; }
+    /// <summary>Fed true while training when <see cref="SequenceClassifierOptions.Dropout"/> &gt; 0 (the trainer does); null without dropout.</summary>
+    public Placeholder? TrainingFlag { get; }
+
+    /// <summary>Adam behind <see cref="TrainOp"/>, with the options' learning-rate schedule (e.g. to set its gradient reducer).</summary>
+    public AdamOptimizer Optimizer { get; }
     /// <summary>One Adam step.</summary>
     public Operation TrainOp { get; }
     /// <summary>Whether each example's top class is its label (B), bool.</summary>

@@ -56,6 +56,9 @@ public sealed class DatasetFeeds
         return batch;
     }
 
+    /// <summary>Feeds <paramref name="value"/> to <paramref name="placeholder"/> in every batch (e.g. a training flag).</summary>
+    public void SetFixed(Placeholder placeholder, Tensor value) => _feeds.SetFixed(placeholder, value);
+
     /// <summary>A batch source over <paramref name="data"/> sharing these buffers.</summary>
     public IBatchSource Over(Dataset data) => new Source(this, data);
 

@@ -34,6 +34,7 @@ public sealed class Trainer
         Options = options;
         _session = session;
         _feeds = new DatasetFeeds(model.X, model.Y, model.Lengths);
+        if (model.TrainingFlag is { } training) _feeds.SetFixed(training, Tensor.Wrap([], DType.Bool, [1f], null)); // dropout on in training steps only
         Loop = new TrainingLoop(session, model.TrainOp, model.Loss, new TrainingLoopOptions
         {
             Epochs = options.Epochs, BatchSize = options.BatchSize, ShuffleSeed = options.ShuffleSeed, Communicator = options.Communicator,
@@ -68,17 +69,50 @@ public sealed class Trainer
     /// <param name="train">Training examples.</param>
     /// <param name="test">Examples evaluated after each epoch; null for none (test figures are NaN).</param>
     /// <param name="cancellation">Stops training after the current batch.</param>
-    public IReadOnlyList<EpochMetrics> Fit(Dataset train, Dataset? test, CancellationToken cancellation = default)
+    public IReadOnlyList<EpochMetrics> Fit(Dataset train, Dataset? test, CancellationToken cancellation = default) =>
+        FitCore(train, test, "test", cancellation, (r, m) => m with
+        {
+            TestLoss = r.Metrics.GetValueOrDefault(TestLossMetric, double.NaN),
+            TestAccuracy = r.Metrics.GetValueOrDefault(TestAccuracyMetric, double.NaN),
+        });
+
+    /// <summary>
+    /// Keras' <c>fit(validation_data=..., callbacks=[EarlyStopping(...)])</c>: trains, evaluates
+    /// <paramref name="validation"/> after each epoch (<see cref="EpochMetrics.ValidationLoss"/>,
+    /// <see cref="EpochMetrics.ValidationAccuracy"/>; the test figures stay NaN: the test set is for the chosen model,
+    /// once), and, with <paramref name="earlyStopping"/>, marks the best epoch (<see cref="EpochMetrics.IsBest"/>) and
+    /// ends training when its patience is spent.
+    /// </summary>
+    public IReadOnlyList<EpochMetrics> FitWithValidation(Dataset train, Dataset validation, EarlyStopping? earlyStopping = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        if (validation.Count == 0) throw new ArgumentException("The validation set is empty.", nameof(validation));
+        return FitCore(train, validation, "validation", cancellation, (r, m) =>
+        {
+            var scores = new Dictionary<string, double>
+            {
+                [EarlyStopping.ValidationLoss] = r.Metrics[TestLossMetric],
+                [EarlyStopping.ValidationAccuracy] = r.Metrics[TestAccuracyMetric],
+            };
+            bool best = earlyStopping?.Observe(r.Epoch, scores) ?? false;
+            if (earlyStopping?.ShouldStop == true) Loop.RequestStop();
+            return m with { ValidationLoss = scores[EarlyStopping.ValidationLoss], ValidationAccuracy = scores[EarlyStopping.ValidationAccuracy], IsBest = best };
+        });
+    }
+
+    // Trains on `train`, scores `evaluated` after each epoch and turns each epoch's result into EpochMetrics via `describe`.
+    private IReadOnlyList<EpochMetrics> FitCore(Dataset train, Dataset? evaluated, string role, CancellationToken cancellation,
+        Func<EpochResult, EpochMetrics, EpochMetrics> describe)
     {
         CheckShape(_model, train, "training");
-        if (test is not null) CheckShape(_model, test, "test");
+        if (evaluated is not null) CheckShape(_model, evaluated, role);
         if (train.Count == 0) throw new ArgumentException("The training set is empty.", nameof(train));
         var history = new List<EpochMetrics>();
-        Loop.Evaluate = test is null ? null : _ => Scores(test);
+        Loop.Evaluate = evaluated is null ? null : _ => Scores(evaluated);
         Loop.EpochCompleted = r =>
         {
-            var metrics = new EpochMetrics(r.Epoch, r.TrainLoss, r.Metrics.GetValueOrDefault(TestLossMetric, double.NaN),
-                r.Metrics.GetValueOrDefault(TestAccuracyMetric, double.NaN), r.SamplesPerSecond, r.ElapsedSeconds, r.Completed);
+            var metrics = describe(r, new EpochMetrics(r.Epoch, r.TrainLoss, double.NaN, double.NaN, r.SamplesPerSecond, r.ElapsedSeconds, r.Completed));
             history.Add(metrics);
             EpochCompleted?.Invoke(metrics);
         };

@@ -33,6 +33,7 @@ public sealed class TrainingLoop
     private readonly Stopwatch _clock = new();
     private readonly DistributedTraining _ranks;
     private Batcher? _batcher;
+    private bool _stopRequested;
 
     /// <summary>A loop running <paramref name="trainOp"/> and fetching <paramref name="loss"/> (a scalar) and <paramref name="extraFetches"/> each step.</summary>
     public TrainingLoop(Session session, Node trainOp, Node loss, TrainingLoopOptions options, IReadOnlyList<Node>? extraFetches = null)
@@ -71,6 +72,9 @@ public sealed class TrainingLoop
     /// <summary>Items trained so far over all ranks (examples, or what the source counts).</summary>
     public long ItemsTrained { get; private set; }
 
+    /// <summary>Ends <see cref="Fit"/> after the current epoch (e.g. early stopping, from <see cref="EpochCompleted"/>).</summary>
+    public void RequestStop() => _stopRequested = true;
+
     /// <summary>Whether <see cref="TrainingLoopOptions.MaxSteps"/> steps are done.</summary>
     public bool BudgetSpent => State.Step >= (Options.MaxSteps ?? long.MaxValue);
 
@@ -79,8 +83,9 @@ public sealed class TrainingLoop
     {
         var history = new List<EpochResult>();
         State = new TrainingState(1, 0, 0, Options.ShuffleSeed);
+        _stopRequested = false;
         _clock.Restart();
-        for (int epoch = 1; (Options.Epochs is not { } e || epoch <= e) && !BudgetSpent && !cancellation.IsCancellationRequested; epoch++)
+        for (int epoch = 1; (Options.Epochs is not { } e || epoch <= e) && !BudgetSpent && !_stopRequested && !cancellation.IsCancellationRequested; epoch++)
         {
             var result = TrainEpoch(data, epoch, cancellation);
             if (Evaluate?.Invoke(result) is { } metrics) result = result with { Metrics = metrics };

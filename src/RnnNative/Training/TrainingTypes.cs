@@ -34,7 +34,17 @@ public sealed record TrainerOptions
 /// <param name="ElapsedSeconds">Wall time since training started, at the end of this epoch.</param>
 /// <param name="Completed">False when the epoch was cut short by cancellation.</param>
 public sealed record EpochMetrics(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy,
-    double SamplesPerSecond, double ElapsedSeconds, bool Completed = true);
+    double SamplesPerSecond, double ElapsedSeconds, bool Completed = true)
+{
+    /// <summary>Mean cross-entropy over the validation set (NaN without one).</summary>
+    public double ValidationLoss { get; init; } = double.NaN;
+
+    /// <summary>Fraction of the validation set classified correctly (NaN without one).</summary>
+    public double ValidationAccuracy { get; init; } = double.NaN;
+
+    /// <summary>True when early stopping's monitored metric is at its best so far in this epoch.</summary>
+    public bool IsBest { get; init; }
+}
 
 /// <summary>Where training stands after one batch (for progress bars and logs).</summary>
 /// <param name="Epoch">1-based epoch.</param>

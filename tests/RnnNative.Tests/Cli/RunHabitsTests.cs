@@ -57,7 +57,7 @@ public class RunHabitsTests
         Assert.Contains("batch 150, 1 epoch", output);
         Assert.DoesNotContain("1 epochs", output);
         Assert.DoesNotContain("train_loss", output);
-        Assert.Contains("last epoch 1: test accuracy", output);
+        Assert.Contains("test accuracy of the chosen model (epoch 1)", output);
 
         var (loud, loudOutput) = Rnn("train", "--data", Digits, "--units", "8", "--epochs", "2", "--limit", "200", "--out", run.Path);
         Assert.True(loud == 0, loudOutput);

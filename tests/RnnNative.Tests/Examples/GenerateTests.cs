@@ -122,6 +122,31 @@ public class GenerateTests
             Assert.Equal((100 + columns * (8 * 2 + 4) + 4, Classes * (8 * 2 + 4) + 4), (width, height));
         }
         Assert.Matches(@"\n +2 +[\d.]+ +[\d.]+", output.ToString()); // the epoch-2 line: train and test loss
+        foreach (string name in new[] { "feedback.ckpt", "repeat.ckpt" })
+        {
+            var (model, session) = RowGeneratorCheckpoint.Restore(RnnNative.Training.Checkpoint.Load(Path.Combine(run, name)));
+            using var _ = session;
+            Assert.Equal((8, 8, 8), (model.Options.Rows, model.Options.Columns, model.Options.Units));
+        }
+    }
+
+    [Fact]
+    public void ASavedGeneratorReloadsAndGeneratesTheSameRows()
+    {
+        var (model, session, trainer) = Build(RowGeneratorForm.Feedback);
+        using var _ = session;
+        trainer.TrainEpoch(Images(24, seed: 7), 1);
+        using var folder = new TempFolder();
+        string path = Path.Combine(folder.Path, "feedback.ckpt");
+        RowGeneratorCheckpoint.Capture(session, model.Options).Save(path);
+
+        var (reloaded, reloadedSession) = RowGeneratorCheckpoint.Restore(RnnNative.Training.Checkpoint.Load(path));
+        using var __ = reloadedSession;
+        Assert.Equal(model.Options, reloaded.Options);
+        var again = new RowGeneratorTrainer(reloaded, reloadedSession, batchSize: 8, shuffleSeed: 1);
+        int[] classes = [0, 1, 2, 0];
+        Assert.Equal(trainer.Generate(classes, RowSampling.Mean, 9), again.Generate(classes, RowSampling.Mean, 9));
+        Assert.Equal(trainer.Evaluate(Images(12, seed: 8)), again.Evaluate(Images(12, seed: 8)));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace RnnNative.Tests.Training;
 public class TrainerTests
 {
     // Class = the input channel with the largest sum over time: learnable, but only by reading every step.
-    private static Dataset Synthetic(int count, int seed, int steps = 4, int inputs = 3)
+    internal static Dataset Synthetic(int count, int seed, int steps = 4, int inputs = 3)
     {
         var rng = new Random(seed);
         var x = new float[count * steps * inputs];
@@ -27,7 +27,7 @@ public class TrainerTests
         return new Dataset(x, y, steps, inputs, classes: inputs);
     }
 
-    private static SequenceClassifier Model(int seed = 1) => new(new SequenceClassifierOptions
+    internal static SequenceClassifier Model(int seed = 1) => new(new SequenceClassifierOptions
     {
         Steps = 4, Inputs = 3, Units = 12, Classes = 3, LearningRate = 0.02f, Seed = seed,
     });
@@ -136,9 +136,13 @@ public class TrainerTests
     [Fact]
     public void MetricsCsvHasTheHeaderAndRoundTripValues()
     {
-        var history = new[] { new EpochMetrics(1, 0.1, 1.0 / 3, 345.0 / 359, 1234.56, 2.5), new EpochMetrics(2, 0.05, 0.25, 0.5, 10, 5, Completed: false) };
+        var history = new[]
+        {
+            new EpochMetrics(1, 0.1, 1.0 / 3, 345.0 / 359, 1234.56, 2.5) { ValidationLoss = 2.0 / 7, ValidationAccuracy = 0.75 },
+            new EpochMetrics(2, 0.05, 0.25, 0.5, 10, 5, Completed: false),
+        };
         string[] lines = MetricsCsv.Format(history).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("epoch,train_loss,test_loss,test_accuracy,samples_per_sec,elapsed_s,completed", lines[0]);
+        Assert.Equal("epoch,train_loss,test_loss,test_accuracy,samples_per_sec,elapsed_s,completed,val_loss,val_accuracy", lines[0]);
         Assert.Equal(3, lines.Length);
         string[] first = lines[1].Split(',');
         Assert.Equal("1", first[0]);
@@ -147,6 +151,9 @@ public class TrainerTests
         Assert.Equal("1234.6", first[4]);
         Assert.Equal("2.500", first[5]);
         Assert.Equal("1", first[6]);
+        Assert.Equal(2.0 / 7, double.Parse(first[7], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("0.75", first[8]);
+        Assert.Equal("NaN", lines[2].Split(',')[7]); // no validation figure measured
         Assert.Equal("0", lines[2].Split(',')[6]); // epoch 2 was cut short
     }
 }
