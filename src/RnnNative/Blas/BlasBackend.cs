@@ -11,7 +11,7 @@ namespace RnnNative.Blas;
 /// A is stored (m × k) with leading dimension lda ≥ k, or, when <c>transA</c>, (k × m) with lda ≥ m; likewise B.
 /// When beta is 0, C is only written (NaNs in it do not propagate).
 /// </remarks>
-public abstract class BlasBackend : IDisposable
+public abstract partial class BlasBackend : IDisposable
 {
     /// <summary>Which implementation this is.</summary>
     public abstract BlasKind Kind { get; }

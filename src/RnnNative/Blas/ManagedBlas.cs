@@ -6,7 +6,7 @@ namespace RnnNative.Blas;
 /// multiples of 6, columns in multiples of 16); each thread packs its own panels, so slabs share nothing and
 /// every element of C is computed in the same order as single-threaded (results are bitwise identical).
 /// </remarks>
-internal sealed unsafe class ManagedBlas : BlasBackend
+internal sealed unsafe partial class ManagedBlas : BlasBackend
 {
     // Below this many multiply-adds a GEMM stays on the calling thread: waking a worker costs tens of µs,
     // which 150³ (3.4 M) does not repay on this 2-core machine, while 4200·150·28 (17.6 M) does.

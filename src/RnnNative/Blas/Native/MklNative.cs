@@ -71,6 +71,7 @@ internal static unsafe partial class MklNative
     private static void Resolve(LoadedLibrary lib)
     {
         cblas_sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)lib.Export(nameof(cblas_sgemm));
+        ResolveBf16(lib);
         MKL_Set_Num_Threads = (delegate* unmanaged<int, void>)lib.Export(nameof(MKL_Set_Num_Threads));
         MKL_Get_Max_Threads = (delegate* unmanaged<int>)lib.Export(nameof(MKL_Get_Max_Threads));
         MKL_Get_Version_String = (delegate* unmanaged<byte*, int, void>)lib.Export(nameof(MKL_Get_Version_String));
