@@ -11,7 +11,7 @@ internal static class TrainCommand
     public const int IdxEpochs = 12, CsvEpochs = 30;
 
     private static readonly string[] Values =
-        ["--data", "--cell", "--units", "--layers", "--epochs", "--batch", "--lr", "--seed", "--backend", "--threads", "--out", "--limit"];
+        ["--data", "--cell", "--units", "--layers", "--epochs", "--batch", "--lr", "--seed", "--backend", "--threads", "--out", "--limit", "--precision"];
 
     public static readonly IReadOnlyDictionary<string, CellType> Cells = new Dictionary<string, CellType>
     {
@@ -34,6 +34,8 @@ internal static class TrainCommand
           --backend NAME     openblas | mkl | managed (default: the library's choice)
           --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
+          --precision P      fp32 | bf16: GEMM operands rounded to bfloat16, float32 accumulation; needs mkl
+                             on a CPU with AVX512_BF16, or managed (emulated) (default fp32)
           --out DIR          run folder (default runs/latest): model.ckpt (last epoch), best.ckpt,
                              metrics.csv, training.png
           --limit N          train on the first N training examples only
@@ -72,7 +74,7 @@ internal static class TrainCommand
             Classes = Math.Max(data.Train.Classes, data.Test.Classes),
         };
         var model = new SequenceClassifier(options);
-        using var session = Backends.OpenSession(model.Graph, backend, threads);
+        using var session = Backends.OpenSession(model.Graph, backend, threads, Backends.ParsePrecision(a));
         session.Run(model.Graph.GlobalVariablesInitializer());
         Directory.CreateDirectory(folder.Path);
 

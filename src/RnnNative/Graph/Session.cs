@@ -22,9 +22,12 @@ public sealed partial class Session : IDisposable
     {
         Graph = graph;
         options ??= new SessionOptions();
-        _ownsBlas = options.Blas is null;
-        Blas = options.Blas ?? (options.Backend is { } kind ? BlasBackend.Create(kind, options.Threads) : DefaultBackend(options.Threads));
-        Parameters = new ParameterSlab(graph.GlobalVariables);
+        bool ownsBackend = options.Blas is null;
+        var blas = options.Blas ?? (options.Backend is { } kind ? BlasBackend.Create(kind, options.Threads) : DefaultBackend(options.Threads));
+        Precision = options.Precision;
+        Parameters = new ParameterSlab(graph.GlobalVariables, Precision == Precision.BFloat16);
+        Blas = WithPrecision(blas, Precision, Parameters.Bf16, ownsBackend);
+        _ownsBlas = ownsBackend || Blas != blas;   // a precision wrapper is the session's own
         _singleThreaded = SingleThreadedFor(options.RnnThreading, Blas);
     }
 
@@ -33,6 +36,9 @@ public sealed partial class Session : IDisposable
 
     /// <summary>The GEMM backend every matrix product of this session goes to.</summary>
     public BlasBackend Blas { get; }
+
+    /// <summary>The precision of the GEMMs' operands.</summary>
+    public Precision Precision { get; }
 
     internal ParameterSlab Parameters { get; }
 
@@ -100,6 +106,7 @@ public sealed partial class Session : IDisposable
         if (_slots.Length < Graph.Nodes.Count) GrowSlots();
         Feeds = feeds;
         _consumed = plan.Consumed;
+        Parameters.Bf16?.Refresh();   // the weights' bfloat16 copy, once per run (step)
         try
         {
             foreach (var node in plan.Order)
