@@ -5,15 +5,11 @@ namespace RnnNative.Cli;
 /// <summary>The <c>--backend</c> and <c>--threads</c> options and sessions on the chosen GEMM backend.</summary>
 internal static class Backends
 {
-    public static readonly IReadOnlyDictionary<string, BlasKind> Choices = new Dictionary<string, BlasKind>
-    {
-        ["openblas"] = BlasKind.OpenBlas,
-        ["mkl"] = BlasKind.Mkl,
-        ["managed"] = BlasKind.Managed,
-    };
+    /// <summary>The backend names the options accept (<see cref="BlasBackend.Names"/>).</summary>
+    public static IReadOnlyDictionary<string, BlasKind> Choices => BlasBackend.Names;
 
     /// <summary>The option name of a backend kind.</summary>
-    public static string Name(BlasKind kind) => Choices.First(p => p.Value == kind).Key;
+    public static string Name(BlasKind kind) => BlasBackend.NameOf(kind);
 
     /// <summary>The backend and thread options of a command line.</summary>
     public static (BlasKind? Kind, int? Threads) Parse(CommandLine args) =>
@@ -64,7 +60,7 @@ internal static class Backends
         string line = $"{Name(blas.Kind)} ({blas.Version}; {threads})";
         if (session.Precision == Precision.BFloat16) line += $", bf16 GEMMs: {blas.Bf16Kernel}";
         // The default falls back to the managed GEMM where OpenBLAS does not load: say so, and how to fix it.
-        if (blas.Kind == BlasKind.Managed && !BlasBackend.IsAvailable(BlasKind.OpenBlas, out _))
+        if (BlasBackend.IsDefaultFallback(blas.Kind))
             line += " — OpenBLAS not found, using the slower managed GEMM (fix: dotnet tool restore && dotnet pwsh build.ps1 deps)";
         return line;
     }

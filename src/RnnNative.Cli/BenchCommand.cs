@@ -112,7 +112,7 @@ internal static class BenchCommand
         var kinds = new List<BlasKind>();
         foreach (string name in text.Split(',', StringSplitOptions.TrimEntries))
         {
-            if (!Backends.Choices.TryGetValue(name.ToLowerInvariant(), out var kind))
+            if (!BlasBackend.TryParseKind(name, out var kind))
                 throw new UsageException($"--backend: unknown backend '{name}' (valid: {string.Join(", ", Backends.Choices.Keys)}).");
             if (!BlasBackend.IsAvailable(kind, out string reason))
                 throw new CliException($"BLAS backend {name} is not available: {Backends.OneLine(reason)}");

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using RnnNative.Blas;
 
 namespace RnnNative.Benchmarking;
@@ -8,8 +6,7 @@ namespace RnnNative.Benchmarking;
 /// <summary>One operand of a captured GEMM: where its storage began (an identity, never dereferenced) and its length.</summary>
 internal readonly record struct GemmOperand(nint Address, int Length)
 {
-    public static unsafe GemmOperand Of(ReadOnlySpan<float> span) =>
-        new((nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)), span.Length);
+    public static GemmOperand Of(ReadOnlySpan<float> span) => new(MemoryAddress.Of(span), span.Length);
 }
 
 /// <summary>One GEMM call as a training step made it: the backend and thread that made it, and its arguments.</summary>
@@ -150,7 +147,7 @@ internal static class ReplayScratch
             var buffer = GC.AllocateUninitializedArray<float>(checked((int)((end - start) / sizeof(float))) + 2 * AlignFloats,
                 pinned: true);
             for (int i = 0; i < buffer.Length; i++) buffer[i] = (float)random.NextDouble() - 0.5f;
-            int baseOffset = BaseOffset(buffer, lead);
+            int baseOffset = MemoryAddress.AlignedIndex(buffer, lead);
             for (int i = first; i < last; i++)
             {
                 var o = operands[i];
@@ -162,14 +159,4 @@ internal static class ReplayScratch
     }
 
     private static nint End(GemmOperand o) => o.Address + (nint)o.Length * sizeof(float);
-
-    // The first index of the buffer whose address is `lead` floats past a 64-byte boundary.
-    private static unsafe int BaseOffset(float[] buffer, int lead)
-    {
-        fixed (float* p = buffer)
-        {
-            int misalign = (int)((nint)p % (AlignFloats * sizeof(float))) / sizeof(float);
-            return (lead - misalign + AlignFloats) % AlignFloats;
-        }
-    }
 }

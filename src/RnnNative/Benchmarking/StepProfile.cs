@@ -15,14 +15,14 @@ internal sealed class StepProfile(Session session, GemmCounters gemm) : INodeObs
     public void Before(Node node)
     {
         _gemmStart = gemm.Ticks;
-        _waitStart = session.HelperWaitTicks;
+        _waitStart = session.Compute.WaitTicks;
         _nodeStart = Stopwatch.GetTimestamp();
     }
 
     public void After(Node node)
     {
         long elapsed = Stopwatch.GetTimestamp() - _nodeStart;
-        long inGemm = gemm.Ticks - _gemmStart, waiting = session.HelperWaitTicks - _waitStart;
+        long inGemm = gemm.Ticks - _gemmStart, waiting = session.Compute.WaitTicks - _waitStart;
         _nodes += elapsed;
         _gemm += inGemm;
         _wait += waiting;

@@ -57,7 +57,7 @@ public static class TrainingBenchmark
         // thread needs (measured: "waiting" 35% of a profiled 2-thread step right after it, 2-16% otherwise).
         sgemm = Math.Max(sgemm, SgemmRate.Measure(blas));
         var measured = new Measured(sgemm, flops, captured.Count, checkError, stepSeconds, replaySeconds, allocated,
-            breakdown, ShapeTimes(byShape, options.ProfiledSteps, sgemm / session.RnnThreads), load);
+            breakdown, ShapeTimes(byShape, options.ProfiledSteps, sgemm / session.Compute.Parts), load);
         return Result(options, blas, ThreadingName(session), measured);
     }
 
@@ -89,7 +89,7 @@ public static class TrainingBenchmark
     /// <summary>The name of a backend kind in results and on the command line.</summary>
     public static string BackendName(BlasKind kind) => kind.ToString().ToLowerInvariant();
 
-    private static string ThreadingName(Session session) => session.RnnThreads switch
+    private static string ThreadingName(Session session) => session.Compute.Parts switch
     {
         > 1 => "batch-split",
         _ => session.Blas.Threads > 1 ? "blas-threads" : "serial",
@@ -152,7 +152,7 @@ public static class TrainingBenchmark
                 seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
             }
             allocated += AllocatedBytes(session) - allocatedBefore;
-            replay.RunOnce();   // untimed: the RNN's helper threads spin ~1 ms after their last part (HelperThreads)
+            replay.RunOnce();   // untimed: the RNN's helper threads spin ~1 ms after their last part (ForkJoinPool)
             for (int i = first; i < end; i++) replays[i] = replay.RunOnce();
         }
         return (seconds, replays, allocated / steps);
@@ -160,7 +160,7 @@ public static class TrainingBenchmark
 
     /// <summary>Managed bytes allocated so far by this thread and the session's helper threads.</summary>
     internal static long AllocatedBytes(Session session) =>
-        GC.GetAllocatedBytesForCurrentThread() + session.HelperAllocatedBytes;
+        GC.GetAllocatedBytesForCurrentThread() + session.Compute.HelperAllocatedBytes;
 
     private static StepBreakdown Profile(Session session, GemmCounters counters, Node train, FeedDict feeds, int steps)
     {

@@ -76,27 +76,6 @@ public abstract partial class BlasBackend : IDisposable
         };
     }
 
-    /// <summary>Creates the backend named by <c>RNNNATIVE_BLAS</c> (managed when unset).</summary>
-    /// <exception cref="ArgumentException">The variable names no backend; the message lists the valid names.</exception>
-    public static BlasBackend FromEnvironment(int threads = 1) =>
-        FromEnvironmentValue(BlasEnvironment.Get(BlasEnvironment.BackendVariable), threads);
-
-    internal static BlasBackend FromEnvironmentValue(string? name, int threads) =>
-        Create(name == null ? BlasKind.Managed : ParseKind(name), threads);
-
-    /// <summary>Parses "managed", "openblas" or "mkl" (case-insensitive).</summary>
-    /// <exception cref="ArgumentException">Any other name; the message lists the valid names.</exception>
-    public static BlasKind ParseKind(string name) => name?.Trim().ToLowerInvariant() switch
-    {
-        "managed" => BlasKind.Managed,
-        "openblas" => BlasKind.OpenBlas,
-        "mkl" => BlasKind.Mkl,
-        _ => throw new ArgumentException($"Unknown BLAS backend '{name}'. Valid names: {ValidNames}.", nameof(name)),
-    };
-
-    /// <summary>The names <see cref="ParseKind"/> accepts.</summary>
-    public const string ValidNames = "managed, openblas, mkl";
-
     /// <summary>Whether a backend of this kind can be created here; if not, why (every path tried).</summary>
     public static bool IsAvailable(BlasKind kind, out string reason)
     {

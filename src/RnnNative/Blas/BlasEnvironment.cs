@@ -3,7 +3,7 @@ namespace RnnNative.Blas;
 /// <summary>Environment variables that choose and configure the BLAS backend at run time.</summary>
 public static class BlasEnvironment
 {
-    /// <summary><c>RNNNATIVE_BLAS=openblas|mkl|managed</c>: the backend <see cref="BlasBackend.FromEnvironment"/> creates.</summary>
+    /// <summary><c>RNNNATIVE_BLAS=openblas|mkl|managed</c>: the backend <see cref="BlasBackend.FromEnvironment"/> creates (unset: OpenBLAS where it loads, else managed).</summary>
     public const string BackendVariable = "RNNNATIVE_BLAS";
 
     /// <summary><c>RNNNATIVE_NATIVE_DIR=/path</c>: a folder searched first for the native libraries.</summary>

@@ -4,21 +4,20 @@ namespace RnnNative.Blas;
 /// <remarks>
 /// With <see cref="Threads"/> &gt; 1 the larger of m and n is cut into one contiguous slab per thread (rows in
 /// multiples of 6, columns in multiples of 16); each thread packs its own panels, so slabs share nothing and
-/// every element of C is computed in the same order as single-threaded (results are bitwise identical).
+/// every element of C is computed in the same order as single-threaded (results are bitwise identical). The slabs
+/// run on a <see cref="ForkJoinPool"/> of this instance (its failure rule: every slab ends, then the first
+/// failure is rethrown).
 /// </remarks>
-internal sealed unsafe partial class ManagedBlas : BlasBackend
+internal sealed unsafe partial class ManagedBlas : BlasBackend, IPartJob
 {
     // Below this many multiply-adds a GEMM stays on the calling thread: waking a worker costs tens of µs,
     // which 150³ (3.4 M) does not repay on this 2-core machine, while 4200·150·28 (17.6 M) does.
     private const long ParallelThreshold = 4_000_000;
 
     private int _threads = 1;
-    private GemmWorkerPool? _pool;
-    private readonly Action<int> _runPart;
+    private ForkJoinPool? _pool;
     private readonly Lock _poolGate = new();
     private GemmJob _job;
-
-    public ManagedBlas() => _runPart = RunPart;
 
     public override BlasKind Kind => BlasKind.Managed;
     public override string LibraryPath => "(managed)";
@@ -44,16 +43,17 @@ internal sealed unsafe partial class ManagedBlas : BlasBackend
             if (_threads == 1 || (long)m * n * k < ParallelThreshold) { job.Run(0, 1); return; }
             lock (_poolGate) // one multi-threaded GEMM at a time per instance: the job lives in a field
             {
-                if (_pool == null || _pool.Parts != _threads) { _pool?.Dispose(); _pool = new GemmWorkerPool(_threads - 1); }
+                if (_pool == null || _pool.Parts != _threads) { _pool?.Dispose(); _pool = new ForkJoinPool(_threads, "RnnNative GEMM"); }
                 _job = job;
-                _pool.Run(_runPart);
+                try { _pool.Run(this); }
+                finally { _job = default; }   // its pointers are only valid inside the fixed block
             }
         }
     }
 
     internal override BlasBackend CreateSingleThreaded() => new ManagedBlas { Threads = 1 };
 
-    private void RunPart(int part) => _job.Run(part, _pool!.Parts);
+    void IPartJob.Run(int part) => _job.Run(part, _pool!.Parts);
 
     public override void Dispose()
     {

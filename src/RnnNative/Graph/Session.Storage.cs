@@ -15,11 +15,24 @@ public sealed partial class Session
         return slot.F.AsSpan(slot.Offset, slot.Length);
     }
 
-    /// <summary>A multi-output node's whole block: its output followed by the extra elements of <see cref="EnsureOwnBuffer"/>.</summary>
-    internal Span<float> Block(Node node, int length)
+    /// <summary>
+    /// <see cref="F"/> as an array segment (the slot's array, offset and length), for kernels that hand the buffer
+    /// to other threads (a span cannot cross threads); empty when the node has no elements.
+    /// </summary>
+    internal ArraySegment<float> FloatSegment(Node node)
     {
         ref var slot = ref _slots[node.Id];
-        return slot.F.AsSpan(slot.Offset, length);
+        return slot.Length == 0 ? default : new ArraySegment<float>(slot.F!, slot.Offset, slot.Length);
+    }
+
+    /// <summary>
+    /// A multi-output node's whole block, its output followed by the extra elements of <see cref="EnsureOwnBuffer"/>,
+    /// as an array segment (see <see cref="FloatSegment"/>).
+    /// </summary>
+    internal ArraySegment<float> BlockSegment(Node node, int length)
+    {
+        ref var slot = ref _slots[node.Id];
+        return length == 0 ? default : new ArraySegment<float>(slot.F!, slot.Offset, length);
     }
 
     /// <summary>The int32 output of a node.</summary>

@@ -23,22 +23,26 @@ public sealed partial class Session : IDisposable
         Graph = graph;
         options ??= new SessionOptions();
         bool ownsBackend = options.Blas is null;
-        var blas = options.Blas ?? (options.Backend is { } kind ? BlasBackend.Create(kind, options.Threads) : DefaultBackend(options.Threads));
+        var blas = options.Blas ?? (options.Backend is { } kind ? BlasBackend.Create(kind, options.Threads) : BlasBackend.FromEnvironment(options.Threads));
         Precision = options.Precision;
         Parameters = new ParameterSlab(graph.GlobalVariables, Precision == Precision.BFloat16);
         Blas = WithPrecision(blas, Precision, Parameters.Bf16, ownsBackend);
         _ownsBlas = ownsBackend || Blas != blas;   // a precision wrapper is the session's own
-        _singleThreaded = SingleThreadedFor(options.RnnThreading, Blas);
+        Compute = new ComputeResources(Blas, options.RnnThreading);
     }
 
     /// <summary>The graph this session runs.</summary>
     public Graph Graph { get; }
 
-    /// <summary>The GEMM backend every matrix product of this session goes to.</summary>
+    /// <summary>The GEMM backend of this session: its ops call it, or its single-threaded sibling when they cut their
+    /// work across the session's threads (see <see cref="Compute"/>).</summary>
     public BlasBackend Blas { get; }
 
     /// <summary>The precision of the GEMMs' operands.</summary>
     public Precision Precision { get; }
+
+    /// <summary>What the ops compute with: the GEMM of the graph's ops and the fork-join pool of ops that cut their work.</summary>
+    internal ComputeResources Compute { get; }
 
     internal ParameterSlab Parameters { get; }
 
@@ -90,15 +94,8 @@ public sealed partial class Session : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        DisposeThreads();
+        Compute.Dispose();
         if (_ownsBlas) Blas.Dispose();
-    }
-
-    // RNNNATIVE_BLAS when set; otherwise OpenBLAS where it loads, else the managed GEMM.
-    private static BlasBackend DefaultBackend(int threads)
-    {
-        if (Environment.GetEnvironmentVariable("RNNNATIVE_BLAS") is { Length: > 0 }) return BlasBackend.FromEnvironment(threads);
-        return BlasBackend.IsAvailable(BlasKind.OpenBlas, out _) ? BlasBackend.Create(BlasKind.OpenBlas, threads) : BlasBackend.Create(BlasKind.Managed, threads);
     }
 
     private void Execute(Plan plan, FeedDict? feeds)

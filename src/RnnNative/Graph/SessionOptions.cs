@@ -5,7 +5,7 @@ namespace RnnNative;
 /// <summary>How a <see cref="Session"/> runs: which GEMM backend and how many threads.</summary>
 public sealed class SessionOptions
 {
-    /// <summary>The backend; null means the <c>RNNNATIVE_BLAS</c> environment variable, else OpenBLAS where it loads, else managed.</summary>
+    /// <summary>The backend; null means <see cref="BlasBackend.FromEnvironment"/>: the <c>RNNNATIVE_BLAS</c> environment variable, else OpenBLAS where it loads, else managed.</summary>
     public BlasKind? Backend { get; init; }
 
     /// <summary>
@@ -22,19 +22,4 @@ public sealed class SessionOptions
 
     /// <summary>The precision of the GEMMs' operands (<see cref="Precision.Float32"/> by default).</summary>
     public Precision Precision { get; init; } = Precision.Float32;
-}
-
-/// <summary>How a session with several threads runs its fused RNN nodes.</summary>
-public enum RnnThreading
-{
-    /// <summary>The measured best for the backend (see the README's performance section).</summary>
-    Auto,
-    /// <summary>
-    /// The length-sorted batch is cut into one slice per thread; each slice's time loop runs on its own .NET
-    /// thread (a persistent worker) with a single-threaded GEMM, and the all-step GEMMs are split by rows or
-    /// columns. Every other GEMM of the session runs single-threaded.
-    /// </summary>
-    BatchSplit,
-    /// <summary>One thread runs the graph; each GEMM uses the backend's own threads.</summary>
-    BlasThreads,
 }

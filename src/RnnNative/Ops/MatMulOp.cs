@@ -46,7 +46,7 @@ internal sealed class MatMulOp : Node
         var output = s.F(this);
         if (m == 0 || n == 0) return;
         if (k == 0) { output.Clear(); return; }
-        s.Gemm.Sgemm(_transA, _transB, m, n, k, 1f, s.F(In[0]), a[1], s.F(In[1]), b[1], 0f, output, n);
+        s.Compute.Gemm.Sgemm(_transA, _transB, m, n, k, 1f, s.F(In[0]), a[1], s.F(In[1]), b[1], 0f, output, n);
     }
 
     internal override Node?[] Gradient(Node dy)

@@ -49,7 +49,7 @@ public class TwoThreadTrainingTests
         using var one = new Session(model.Graph, new SessionOptions { Backend = BlasKind.Managed, Threads = 1 });
         using var two = new Session(model.Graph, new SessionOptions { Backend = BlasKind.Managed, Threads = 2 });
         var (lossOne, lossTwo) = FirstStep(model, one, two, feeds);
-        Assert.Equal(2, two.RnnThreads);
+        Assert.Equal(2, two.Compute.Parts);
         Assert.Equal(lossOne, lossTwo);   // the forward pass is bit-identical
         foreach (var variable in model.Graph.TrainableVariables)
         {
@@ -73,7 +73,7 @@ public class TwoThreadTrainingTests
         using var one = new Session(model.Graph, new SessionOptions { Backend = kind, Threads = 1 });
         using var two = new Session(model.Graph, new SessionOptions { Backend = kind, Threads = 2 });
         FirstStep(model, one, two, feeds);
-        Assert.Equal(2, two.RnnThreads);
+        Assert.Equal(2, two.Compute.Parts);
         double error = GradientCheck.Verify(two, one, $"{kind} with 2 threads");
         Assert.True(error <= GradientCheck.Tolerance);
     }
@@ -102,7 +102,7 @@ public class TwoThreadTrainingTests
         long before = TrainingBenchmark.AllocatedBytes(session);
         for (int i = 0; i < 5; i++) session.Run(model.TrainOp, feeds);
         Assert.Equal(0, TrainingBenchmark.AllocatedBytes(session) - before);
-        Assert.Equal(threads, session.RnnThreads);
+        Assert.Equal(threads, session.Compute.Parts);
         // Control: the counter sees this thread's allocations (a fetched value is a new tensor).
         before = TrainingBenchmark.AllocatedBytes(session);
         session.Run(model.Loss, feeds);

@@ -66,7 +66,7 @@ public sealed class BadInputTests
     {
         var e = Assert.Throws<ArgumentException>(() => BlasBackend.ParseKind(name));
         Assert.Contains($"'{name}'", e.Message);
-        Assert.Contains("managed, openblas, mkl", e.Message);
+        Assert.Contains("openblas, mkl, managed", e.Message);
         Assert.Throws<ArgumentException>(() => BlasBackend.FromEnvironmentValue(name, threads: 1));
     }
 
@@ -78,10 +78,21 @@ public sealed class BadInputTests
         Assert.Equal(expected, BlasBackend.ParseKind(name));
 
     [Fact]
-    public void Unset_environment_variable_means_managed()
+    public void Unset_environment_variable_means_openblas_where_it_loads_else_managed()
     {
         using var blas = BlasBackend.FromEnvironmentValue(null, threads: 3);
-        Assert.Equal(BlasKind.Managed, blas.Kind);
+        var expected = BlasBackend.IsAvailable(BlasKind.OpenBlas, out _) ? BlasKind.OpenBlas : BlasKind.Managed;
+        Assert.Equal(expected, blas.Kind);
         Assert.Equal(3, blas.Threads);
+        Assert.Equal(expected == BlasKind.Managed, BlasBackend.IsDefaultFallback(blas.Kind));
+    }
+
+    [Fact]
+    public void Every_kind_has_one_name_that_parses_back()
+    {
+        foreach (var kind in Enum.GetValues<BlasKind>())
+            Assert.Equal(kind, BlasBackend.ParseKind(BlasBackend.NameOf(kind)));
+        Assert.Equal(BlasBackend.ValidNames, string.Join(", ", BlasBackend.Names.Keys));
+        Assert.False(BlasBackend.TryParseKind(null, out _));
     }
 }

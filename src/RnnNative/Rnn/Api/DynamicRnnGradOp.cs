@@ -3,7 +3,7 @@ using RnnNative.Kernels;
 namespace RnnNative;
 
 /// <summary>
-/// The backward through time of a <see cref="DynamicRnnOp"/>: one <see cref="FusedRnn.Backward"/> call that
+/// The backward through time of a <see cref="DynamicRnnOp"/>: one <c>FusedRnn.Backward</c> call that
 /// fills, in one block, the weight gradients (in kernel order) and the initial-state gradients, each exposed
 /// as a view. The input gradient is a separate node (<see cref="DynamicRnnInputGradOp"/>) so that its GEMM
 /// runs only when something needs dX.
@@ -62,9 +62,9 @@ internal sealed class DynamicRnnGradOp : Node
     internal override void Forward(Session s)
     {
         int state = _forward.StateLength(s);
-        var block = s.Block(this, _weightTotal + 2 * state);
+        var block = s.BlockSegment(this, _weightTotal + 2 * state);
         var weights = block[.._weightTotal];
-        weights.Clear();   // the kernel accumulates (+=)
+        weights.AsSpan().Clear();   // the kernel accumulates (+=)
         if (state == 0) return;
         var dH0 = block.Slice(_weightTotal, state);
         var dC0 = _forward.Spec.HasCellState ? block.Slice(_weightTotal + state, state) : default;
@@ -75,16 +75,13 @@ internal sealed class DynamicRnnGradOp : Node
         var gradients = _forward.Spec.Kind == RnnCellKind.Gru
             ? new RnnWeightGradients(Slice(weights, 0), Slice(weights, 1), Slice(weights, 2), Slice(weights, 3))
             : new RnnWeightGradients(Slice(weights, 0), Slice(weights, 1));
-        var dOutputs = _dOutputs < 0 ? default : s.F(In[_dOutputs]);
-        var dH = _dH < 0 ? default : s.F(In[_dH]);
-        var dC = _dC < 0 ? default : s.F(In[_dC]);
-        if (s.RnnSplit is { } split)
-            FusedRnn.BackwardSplit(split, _forward.Workspace(s), _forward.Weights(s), dOutputs, dH, dC, default, gradients, dH0, dC0);
-        else
-            FusedRnn.Backward(s.Blas, _forward.Workspace(s), _forward.Weights(s), dOutputs, dH, dC, default, gradients, dH0, dC0);
+        var dOutputs = _dOutputs < 0 ? default : s.FloatSegment(In[_dOutputs]);
+        var dH = _dH < 0 ? default : s.FloatSegment(In[_dH]);
+        var dC = _dC < 0 ? default : s.FloatSegment(In[_dC]);
+        FusedRnn.Backward(_forward.Split(s), _forward.Workspace(s), _forward.Weights(s), dOutputs, dH, dC, default, gradients, dH0, dC0);
     }
 
-    private Span<float> Slice(Span<float> weights, int w) =>
+    private ArraySegment<float> Slice(ArraySegment<float> weights, int w) =>
         weights.Slice(_weightOffsets[w], (w + 1 < _weightOffsets.Length ? _weightOffsets[w + 1] : _weightTotal) - _weightOffsets[w]);
 
     // T = 0: the final state was the initial state, so its gradient passes straight through.
@@ -107,11 +104,7 @@ internal sealed class DynamicRnnInputGradOp(DynamicRnnGradOp grad)
     internal override void Forward(Session s)
     {
         var forward = grad.ForwardOp;
-        var dx = s.F(this);
-        if (forward.StepsOf(s) == 0 || forward.BatchOf(s) == 0) { dx.Clear(); return; }
-        if (s.RnnSplit is { } split)
-            FusedRnn.InputGradientSplit(split, forward.Workspace(s), forward.Weights(s), dx);
-        else
-            FusedRnn.InputGradient(s.Blas, forward.Workspace(s), forward.Weights(s), dx);
+        if (forward.StepsOf(s) == 0 || forward.BatchOf(s) == 0) { s.F(this).Clear(); return; }
+        FusedRnn.InputGradient(forward.Split(s), forward.Workspace(s), forward.Weights(s), s.FloatSegment(this));
     }
 }

@@ -10,7 +10,9 @@ namespace RnnNative;
 /// <remarks>
 /// Inputs: x, the cell's weights in kernel order, then (when given) lengths, h0, c0.
 /// One <see cref="RnnWorkspace"/> per batch shape is kept per session, so the last partial batch of an epoch
-/// does not reallocate the full batch's workspace.
+/// does not reallocate the full batch's workspace, and one <see cref="BatchSplit"/> over the session's compute
+/// resources (one part, or the batch cut across its threads). Buffers reach the kernels as array segments of the
+/// session's slots, so that the split's threads can use them.
 /// </remarks>
 internal sealed class DynamicRnnOp : Node, IMultiOutput
 {
@@ -80,27 +82,31 @@ internal sealed class DynamicRnnOp : Node, IMultiOutput
         return cache.Get(Spec, BatchOf(s), StepsOf(s));
     }
 
+    /// <summary>This node's batch split over the session's compute parts (shared with its gradient nodes).</summary>
+    internal BatchSplit Split(Session s)
+    {
+        var cache = s.State<WorkspaceCache>(this);
+        return cache.Split ??= new BatchSplit(s.Compute);
+    }
+
     internal RnnWeights Weights(Session s) => Spec.Kind == RnnCellKind.Gru
-        ? new RnnWeights(s.F(In[1]), s.F(In[2]), s.F(In[3]), s.F(In[4]))
-        : new RnnWeights(s.F(In[1]), s.F(In[2]));
+        ? new RnnWeights(s.FloatSegment(In[1]), s.FloatSegment(In[2]), s.FloatSegment(In[3]), s.FloatSegment(In[4]))
+        : new RnnWeights(s.FloatSegment(In[1]), s.FloatSegment(In[2]));
 
     internal override void Forward(Session s)
     {
         int n = Shape.Count(s.Dims(this)), state = StateLength(s);
-        var all = s.Block(this, n + (OutputCount - 1) * state);
+        var all = s.BlockSegment(this, n + (OutputCount - 1) * state);
         if (state == 0) return;
         if (n == 0) { CopyInitialState(s, all[n..]); return; }
         var lengths = _lengths < 0 ? default : s.I(In[_lengths]);
-        var h0 = _h0 < 0 ? default : s.F(In[_h0]);
-        var c0 = _c0 < 0 ? default : s.F(In[_c0]);
+        var h0 = _h0 < 0 ? default : s.FloatSegment(In[_h0]);
+        var c0 = _c0 < 0 ? default : s.FloatSegment(In[_c0]);
         // Nothing in this run reads the outputs (e.g. a classifier on the final state): skip their strided write.
         var outputs = s.IsConsumed(this) ? all[..n] : default;
         var finalH = all.Slice(n, state);
         var finalC = Spec.HasCellState ? all.Slice(n + state, state) : default;
-        if (s.RnnSplit is { } split)
-            FusedRnn.ForwardSplit(split, Workspace(s), s.F(In[0]), TimeMajor, Weights(s), lengths, h0, c0, outputs, finalH, finalC);
-        else
-            FusedRnn.Forward(s.Blas, Workspace(s), s.F(In[0]), TimeMajor, Weights(s), lengths, h0, c0, outputs, finalH, finalC);
+        FusedRnn.Forward(Split(s), Workspace(s), s.FloatSegment(In[0]), TimeMajor, Weights(s), lengths, h0, c0, outputs, finalH, finalC);
     }
 
     // T = 0: the final state is the initial state.
@@ -128,6 +134,8 @@ internal sealed class DynamicRnnOp : Node, IMultiOutput
     private sealed class WorkspaceCache
     {
         private readonly List<RnnWorkspace> _workspaces = [];
+
+        public BatchSplit? Split;
 
         public RnnWorkspace Get(RnnCellSpec spec, int batch, int steps)
         {

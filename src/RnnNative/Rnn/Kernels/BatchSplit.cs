@@ -3,9 +3,10 @@ using RnnNative.Blas;
 namespace RnnNative.Kernels;
 
 /// <summary>
-/// Runs the fused RNN on several threads: the length-sorted batch is cut into one slice of slots per part,
-/// each slice's time loop runs on its own thread (part 0 on the caller, the others on persistent
-/// <see cref="HelperThreads"/>) with a single-threaded GEMM, and the all-step GEMMs are cut by rows or columns.
+/// Runs the fused RNN on the parts of a <see cref="ComputeResources"/>: the length-sorted batch is cut into one
+/// slice of slots per part, each slice's time loop runs on its own thread (part 0 on the caller, the others on
+/// the pool's helper threads) with <see cref="ComputeResources.Gemm"/>, and the all-step GEMMs are cut by rows.
+/// One part (one thread) is the same code with one slice and whole GEMMs.
 /// </summary>
 /// <remarks>
 /// Slices are independent through the whole time loop (each row of every buffer belongs to one slot), so the
@@ -13,33 +14,29 @@ namespace RnnNative.Kernels;
 /// cut along their k (the packed rows). Part 0 adds into the caller's gradients, every other part into a
 /// scratch of its own that is added in at the end (so the sums' order differs from one thread's, by rounding).
 /// Slices are cut to equal Σ lengths, so each part has the same number of packed rows to within one example.
+/// The buffers of a call reach the parts as array segments held by <see cref="Call"/>. One call at a time.
 /// </remarks>
-internal sealed class BatchSplit : IDisposable
+internal sealed class BatchSplit
 {
-    private readonly HelperThreads _helpers;
-    private bool _disposed;
+    private readonly ComputeResources _compute;
 
-    /// <summary>Starts the helper threads; every part calls <paramref name="singleThreaded"/> (not disposed here).</summary>
-    public BatchSplit(BlasBackend singleThreaded, int parts)
+    /// <summary>A split over the parts of <paramref name="compute"/> (not owned).</summary>
+    public BatchSplit(ComputeResources compute)
     {
-        ArgumentNullException.ThrowIfNull(singleThreaded);
-        Blas = singleThreaded;
-        _helpers = new HelperThreads(parts);
+        ArgumentNullException.ThrowIfNull(compute);
+        _compute = compute;
         Call = new SplitCall(this);
-        SlotBounds = new int[parts + 1];
+        SlotBounds = new int[compute.Parts + 1];
     }
 
-    /// <summary>The single-threaded GEMM each part calls.</summary>
-    public BlasBackend Blas { get; }
+    /// <summary>One part on the calling thread with <paramref name="gemm"/>: the fused RNN on one thread.</summary>
+    public static BatchSplit OnePart(BlasBackend gemm) => new(new ComputeResources(gemm, parts: 1));
+
+    /// <summary>The GEMM each part calls.</summary>
+    public BlasBackend Gemm => _compute.Gemm;
 
     /// <summary>Threads, including the caller's.</summary>
-    public int Parts => _helpers.Parts;
-
-    /// <summary>Ticks the caller has waited for the other parts, in all.</summary>
-    public long WaitTicks => _helpers.WaitTicks;
-
-    /// <summary>Managed bytes the helper threads have allocated, in all.</summary>
-    public long HelperAllocatedBytes => _helpers.HelperAllocatedBytes;
+    public int Parts => _compute.Parts;
 
     /// <summary>The job of the current call (one call at a time).</summary>
     internal SplitCall Call { get; }
@@ -53,9 +50,8 @@ internal sealed class BatchSplit : IDisposable
     /// <summary>Runs <paramref name="stage"/> of the current call on every part.</summary>
     public void Run(SplitStage stage)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         Call.Stage = stage;
-        _helpers.Run(Call);
+        _compute.Run(Call);
     }
 
     /// <summary>Cuts the sorted batch of <paramref name="ws"/> (planned) into slices of equal Σ lengths.</summary>
@@ -84,17 +80,6 @@ internal sealed class BatchSplit : IDisposable
         int length = (Parts - 1) * SplitCall.GradientLength(cell);
         if (GradientScratch.Length < length) GradientScratch = new float[length];
     }
-
-    public void Dispose()
-    {
-        if (_disposed) return;
-        _disposed = true;
-        _helpers.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    // A session that is never disposed still stops its helper threads once it is collected.
-    ~BatchSplit() => _helpers.Dispose();
 }
 
 /// <summary>What a <see cref="BatchSplit"/> runs on every part.</summary>
@@ -108,7 +93,7 @@ internal enum SplitStage
     ForwardSteps,
     /// <summary>The backward time loop of each slice (bias gradients per part).</summary>
     BackwardSteps,
-    /// <summary>dWx, dWh, columns cut into shares.</summary>
+    /// <summary>dWx, dWh over each part's share of the packed rows (their k).</summary>
     WeightGradients,
     /// <summary>DX = dPre·Wxᵀ, rows cut into shares.</summary>
     InputGradient,

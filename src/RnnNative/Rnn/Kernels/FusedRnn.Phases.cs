@@ -3,28 +3,9 @@ using RnnNative.Blas;
 namespace RnnNative.Kernels;
 
 // The phases of FusedRnn.Forward and FusedRnn.Backward. The time loops take a range [slot0, slot1) of the
-// length-sorted batch: two disjoint ranges can run one after the other or, later, on two threads.
+// length-sorted batch: disjoint ranges can run one after the other or on threads of their own (BatchSplit).
 public static partial class FusedRnn
 {
-    /// <summary>Checks every buffer, sorts and packs the batch, places h0/c0 and runs the input projection GEMM (GRU candidate).</summary>
-    internal static void BeginForward(BlasBackend blas, RnnWorkspace ws, ReadOnlySpan<float> x, bool timeMajor,
-        in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
-        Span<float> outputs, Span<float> finalH, Span<float> finalC)
-    {
-        PrepareForward(blas, ws, x, timeMajor, weights, lengths, h0, c0, outputs, finalH, finalC);
-        if (ws.PackedRows > 0 && RnnGemms.HasInputProjection(ws.Cell))
-            RnnGemms.InputProjection(blas, ws, weights, 0, ws.PackedRows);
-    }
-
-    /// <summary><see cref="BeginForward"/> without the input projection GEMM.</summary>
-    internal static void PrepareForward(BlasBackend blas, RnnWorkspace ws, ReadOnlySpan<float> x, bool timeMajor,
-        in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
-        Span<float> outputs, Span<float> finalH, Span<float> finalC)
-    {
-        PlanForward(blas, ws, x, timeMajor, weights, lengths, h0, c0, outputs, finalH, finalC);
-        PackSlots(ws, x, h0, c0, finalH, finalC, 0, ws.Batch);
-    }
-
     /// <summary>Checks every buffer and sorts the batch by length (nothing is packed yet).</summary>
     internal static void PlanForward(BlasBackend blas, RnnWorkspace ws, ReadOnlySpan<float> x, bool timeMajor,
         in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
@@ -108,24 +89,6 @@ public static partial class FusedRnn
                 BackwardStep(blas, ws, weights, t, slot0, Math.Min(slot1, ws.Active[t]), dOutputs, gradients);
     }
 
-    /// <summary>dH0/dC0, then the all-step GEMMs: dWx, dWh (accumulated) and dX.</summary>
-    internal static void EndBackward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, Span<float> dX,
-        in RnnWeightGradients gradients, Span<float> dH0, Span<float> dC0)
-    {
-        StoreInitialGradients(ws, dH0, dC0);
-        if (ws.PackedRows == 0)
-        {
-            dX.Clear();
-            return;
-        }
-        RnnGemms.WeightGradients(blas, ws, gradients, 0, ws.PackedRows, 1f);
-        if (!dX.IsEmpty)
-        {
-            RnnGemms.InputGradient(blas, ws, weights, 0, ws.PackedRows);
-            PackedSequences.ScatterInputGradient(ws, dX);
-        }
-    }
-
     /// <summary>dH0 and dC0 (when wanted) from the state gradients left by the time loop.</summary>
     internal static void StoreInitialGradients(RnnWorkspace ws, Span<float> dH0, Span<float> dC0)
     {
@@ -143,16 +106,16 @@ public static partial class FusedRnn
         switch (ws.Cell.Kind)
         {
             case RnnCellKind.BasicTanh:
-                BasicCell.ForwardStep<TanhActivation>(blas, ws, weights, t, r0, r1, outputs, finalH);
+                BasicStep.ForwardStep<TanhActivation>(blas, ws, weights, t, r0, r1, outputs, finalH);
                 break;
             case RnnCellKind.BasicRelu:
-                BasicCell.ForwardStep<ReluActivation>(blas, ws, weights, t, r0, r1, outputs, finalH);
+                BasicStep.ForwardStep<ReluActivation>(blas, ws, weights, t, r0, r1, outputs, finalH);
                 break;
             case RnnCellKind.Lstm:
-                LstmCell.ForwardStep(blas, ws, weights, t, r0, r1, outputs, finalH, finalC);
+                LstmStep.ForwardStep(blas, ws, weights, t, r0, r1, outputs, finalH, finalC);
                 break;
             default:
-                GruCell.ForwardStep(blas, ws, weights, t, r0, r1, outputs, finalH);
+                GruStep.ForwardStep(blas, ws, weights, t, r0, r1, outputs, finalH);
                 break;
         }
     }
@@ -166,16 +129,16 @@ public static partial class FusedRnn
         switch (ws.Cell.Kind)
         {
             case RnnCellKind.BasicTanh:
-                BasicCell.BackwardStep<TanhActivation>(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias);
+                BasicStep.BackwardStep<TanhActivation>(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias);
                 break;
             case RnnCellKind.BasicRelu:
-                BasicCell.BackwardStep<ReluActivation>(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias);
+                BasicStep.BackwardStep<ReluActivation>(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias);
                 break;
             case RnnCellKind.Lstm:
-                LstmCell.BackwardStep(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias);
+                LstmStep.BackwardStep(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias);
                 break;
             default:
-                GruCell.BackwardStep(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias, gradients.CandidateBias);
+                GruStep.BackwardStep(blas, ws, weights, t, r0, r1, dOutputs, gradients.Bias, gradients.CandidateBias);
                 break;
         }
     }

@@ -19,14 +19,15 @@ namespace RnnNative.Kernels;
 /// nothing allocates.</para>
 /// <para>Each pass is three phases (see FusedRnn.Phases.cs): a serial begin (checks, sorting, packing, the
 /// all-step GEMMs of forward), the time loop over a range of sorted slots, and a serial end. Slot ranges are
-/// independent through the whole time loop, so the batch can run as two halves on two threads, each with a
-/// single-threaded BLAS (each half then needs its own bias-gradient accumulator).</para>
+/// independent through the whole time loop, so the batch is cut into one slice per part of a
+/// <see cref="BatchSplit"/>, each slice run on its own thread with a single-threaded GEMM (see there); one thread
+/// is a split with one part. Buffers are array segments, not spans, so that they can be handed to those threads.</para>
 /// Buffers must not overlap one another.
 /// </remarks>
 public static partial class FusedRnn
 {
-    /// <summary>Runs the cell over every sequence; saves in <paramref name="ws"/> what <see cref="Backward"/> needs.</summary>
-    /// <param name="blas">GEMM provider.</param>
+    /// <summary>Runs the cell over every sequence; saves in <paramref name="ws"/> what <c>Backward</c> needs.</summary>
+    /// <param name="blas">GEMM provider (the call runs on the calling thread).</param>
     /// <param name="ws">Workspace shaped for this cell, batch and step count.</param>
     /// <param name="x">Inputs (B, T, I), or (T, B, I) when <paramref name="timeMajor"/>.</param>
     /// <param name="timeMajor">Layout of <paramref name="x"/> and <paramref name="outputs"/> (and, in backward, of dOutputs and dX).</param>
@@ -38,17 +39,13 @@ public static partial class FusedRnn
     /// only the final state is used (saves a strided write of B·T·H floats).</param>
     /// <param name="finalH">(B, H) hidden state after each example's last valid step (written).</param>
     /// <param name="finalC">LSTM: (B, H) final cell state (written); must be empty for other cells.</param>
-    public static void Forward(BlasBackend blas, RnnWorkspace ws, ReadOnlySpan<float> x, bool timeMajor,
-        in RnnWeights weights, ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0,
-        Span<float> outputs, Span<float> finalH, Span<float> finalC)
-    {
-        BeginForward(blas, ws, x, timeMajor, weights, lengths, h0, c0, outputs, finalH, finalC);
-        ForwardSteps(blas, ws, weights, 0, ws.Batch, outputs, finalH, finalC);
-        EndForward(ws, outputs);
-    }
+    public static void Forward(BlasBackend blas, RnnWorkspace ws, ArraySegment<float> x, bool timeMajor,
+        in RnnWeights weights, ReadOnlySpan<int> lengths, ArraySegment<float> h0, ArraySegment<float> c0,
+        ArraySegment<float> outputs, ArraySegment<float> finalH, ArraySegment<float> finalC) =>
+        Forward(OnePart(blas), ws, x, timeMajor, weights, lengths, h0, c0, outputs, finalH, finalC);
 
-    /// <summary>Back-propagates through the sequences of the last <see cref="Forward"/> on <paramref name="ws"/>.</summary>
-    /// <param name="blas">GEMM provider.</param>
+    /// <summary>Back-propagates through the sequences of the last <c>Forward</c> on <paramref name="ws"/>.</summary>
+    /// <param name="blas">GEMM provider (the call runs on the calling thread).</param>
     /// <param name="ws">The workspace of the matching forward call.</param>
     /// <param name="weights">The same weights as in the forward call.</param>
     /// <param name="dOutputs">Gradient w.r.t. outputs, same layout; empty means zeros.</param>
@@ -59,27 +56,97 @@ public static partial class FusedRnn
     /// <param name="dH0">(B, H) gradient w.r.t. h0 (written); empty to skip it.</param>
     /// <param name="dC0">LSTM: (B, H) gradient w.r.t. c0 (written), empty to skip it; empty for other cells.</param>
     public static void Backward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
-        ReadOnlySpan<float> dOutputs, ReadOnlySpan<float> dFinalH, ReadOnlySpan<float> dFinalC,
-        Span<float> dX, in RnnWeightGradients gradients, Span<float> dH0, Span<float> dC0)
-    {
-        BeginBackward(blas, ws, weights, dOutputs, dFinalH, dFinalC, dX, gradients, dH0, dC0);
-        BackwardSteps(blas, ws, weights, 0, ws.Batch, dOutputs, gradients);
-        EndBackward(blas, ws, weights, dX, gradients, dH0, dC0);
-    }
+        ArraySegment<float> dOutputs, ArraySegment<float> dFinalH, ArraySegment<float> dFinalC,
+        ArraySegment<float> dX, in RnnWeightGradients gradients, ArraySegment<float> dH0, ArraySegment<float> dC0) =>
+        Backward(OnePart(blas), ws, weights, dOutputs, dFinalH, dFinalC, dX, gradients, dH0, dC0);
 
     /// <summary>
-    /// dX alone, after a <see cref="Backward"/> that skipped it: one GEMM over all valid steps from the
+    /// dX alone, after a <c>Backward</c> that skipped it: one GEMM over all valid steps from the
     /// pre-activation gradients that backward left in <paramref name="ws"/>, scattered back to the layout of x.
     /// </summary>
-    /// <param name="blas">GEMM provider.</param>
+    /// <param name="blas">GEMM provider (the call runs on the calling thread).</param>
     /// <param name="ws">The workspace of the matching forward and backward calls.</param>
     /// <param name="weights">The same weights as in those calls.</param>
     /// <param name="dX">(B, T, I) or (T, B, I), written; 0 past each length.</param>
-    public static void InputGradient(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, Span<float> dX)
+    public static void InputGradient(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, ArraySegment<float> dX) =>
+        InputGradient(OnePart(blas), ws, weights, dX);
+
+    // The one-part split of the public calls on this thread, for the last backend they were given: a loop of
+    // calls allocates nothing. Per thread, since a split holds the arguments of the call it runs.
+    [ThreadStatic] private static BatchSplit? t_onePart;
+
+    private static BatchSplit OnePart(BlasBackend blas)
     {
-        if (!CheckInputGradient(blas, ws, weights, dX))
+        ArgumentNullException.ThrowIfNull(blas);
+        var split = t_onePart;
+        return split is not null && split.Gemm == blas ? split : t_onePart = BatchSplit.OnePart(blas);
+    }
+
+    /// <summary><c>Forward</c> with the batch cut into <see cref="BatchSplit.Parts"/> slices run side by side.</summary>
+    internal static void Forward(BatchSplit split, RnnWorkspace ws, ArraySegment<float> x, bool timeMajor,
+        in RnnWeights weights, ReadOnlySpan<int> lengths, ArraySegment<float> h0, ArraySegment<float> c0,
+        ArraySegment<float> outputs, ArraySegment<float> finalH, ArraySegment<float> finalC)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        PlanForward(split.Gemm, ws, x, timeMajor, weights, lengths, h0, c0, outputs, finalH, finalC);
+        if (ws.PackedRows == 0)
+            PackSlots(ws, x, h0, c0, finalH, finalC, 0, ws.Batch);
+        else
+        {
+            split.CutSlices(ws);
+            var call = split.Call.Begin(ws, weights);
+            (call.X, call.H0, call.C0, call.Outputs, call.FinalH, call.FinalC) = (x, h0, c0, outputs, finalH, finalC);
+            try
+            {
+                // Each part packs its own slice: the rows it reads first are then in its own cache.
+                if (RnnGemms.HasInputProjection(ws.Cell))
+                {
+                    split.Run(SplitStage.PackSlices);
+                    split.Run(SplitStage.InputProjection);
+                }
+                split.Run(SplitStage.ForwardSteps);
+            }
+            finally { call.Clear(); }
+        }
+        EndForward(ws, outputs);
+    }
+
+    /// <summary><c>Backward</c> with the slices of the last <c>Forward</c> run side by side.</summary>
+    internal static void Backward(BatchSplit split, RnnWorkspace ws, in RnnWeights weights,
+        ArraySegment<float> dOutputs, ArraySegment<float> dFinalH, ArraySegment<float> dFinalC,
+        ArraySegment<float> dX, in RnnWeightGradients gradients, ArraySegment<float> dH0, ArraySegment<float> dC0)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        BeginBackward(split.Gemm, ws, weights, dOutputs, dFinalH, dFinalC, dX, gradients, dH0, dC0);
+        split.CutSlices(ws);   // the forward's cut: the workspace still holds its plan
+        split.EnsureGradientScratch(ws.Cell);
+        var call = split.Call.Begin(ws, weights);
+        (call.DOutputs, call.Gradients) = (dOutputs, gradients);
+        try
+        {
+            split.Run(SplitStage.BackwardSteps);
+            StoreInitialGradients(ws, dH0, dC0);
+            if (ws.PackedRows > 0)   // (else no part summed anything)
+            {
+                split.Run(SplitStage.WeightGradients);
+                call.AddScratchGradients(ws.Cell);
+                if (dX.Count > 0) split.Run(SplitStage.InputGradient);
+            }
+        }
+        finally { call.Clear(); }
+        if (ws.PackedRows == 0) dX.AsSpan().Clear();
+        else if (dX.Count > 0) PackedSequences.ScatterInputGradient(ws, dX);
+    }
+
+    /// <summary><c>InputGradient</c> with the GEMM's rows cut into shares.</summary>
+    internal static void InputGradient(BatchSplit split, RnnWorkspace ws, in RnnWeights weights, ArraySegment<float> dX)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        if (!CheckInputGradient(split.Gemm, ws, weights, dX))
             return;
-        RnnGemms.InputGradient(blas, ws, weights, 0, ws.PackedRows);
+        var call = split.Call.Begin(ws, weights);
+        try { split.Run(SplitStage.InputGradient); }
+        finally { call.Clear(); }
         PackedSequences.ScatterInputGradient(ws, dX);
     }
 

@@ -4,19 +4,24 @@ namespace RnnNative.Kernels;
 /// <remarks>
 /// kernel: (I+H, w0) with rows 0..I−1 = Wx and rows I..I+H−1 = Wh; bias: (w0).
 /// GRU only: candidateKernel (I+H, H) and candidateBias (H); empty for other cells.
+/// Each buffer is an array segment (a float[] passes as a whole), so the weights can be handed to the threads of a
+/// split call as they are.
 /// </remarks>
-public readonly ref struct RnnWeights(
-    ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias,
-    ReadOnlySpan<float> candidateKernel = default, ReadOnlySpan<float> candidateBias = default)
+public readonly struct RnnWeights(
+    ArraySegment<float> kernel, ArraySegment<float> bias,
+    ArraySegment<float> candidateKernel = default, ArraySegment<float> candidateBias = default)
 {
+    private readonly ArraySegment<float> _kernel = kernel, _bias = bias, _candidateKernel = candidateKernel,
+        _candidateBias = candidateBias;
+
     /// <summary>(I+H, w0): [Wx; Wh] of group 0.</summary>
-    public ReadOnlySpan<float> Kernel { get; } = kernel;
+    public ReadOnlySpan<float> Kernel => _kernel;
     /// <summary>(w0).</summary>
-    public ReadOnlySpan<float> Bias { get; } = bias;
+    public ReadOnlySpan<float> Bias => _bias;
     /// <summary>GRU: (I+H, H) candidate kernel.</summary>
-    public ReadOnlySpan<float> CandidateKernel { get; } = candidateKernel;
+    public ReadOnlySpan<float> CandidateKernel => _candidateKernel;
     /// <summary>GRU: (H) candidate bias.</summary>
-    public ReadOnlySpan<float> CandidateBias { get; } = candidateBias;
+    public ReadOnlySpan<float> CandidateBias => _candidateBias;
 
     internal ReadOnlySpan<float> GroupBias(int group) => group == 0 ? Bias : CandidateBias;
 
@@ -45,18 +50,22 @@ public readonly ref struct RnnWeights(
     }
 }
 
-/// <summary>Gradient buffers matching <see cref="RnnWeights"/>; the backward pass ADDS into them (+=).</summary>
-public readonly ref struct RnnWeightGradients(
-    Span<float> kernel, Span<float> bias, Span<float> candidateKernel = default, Span<float> candidateBias = default)
+/// <summary>Gradient buffers (array segments) matching <see cref="RnnWeights"/>; the backward pass ADDS into them (+=).</summary>
+public readonly struct RnnWeightGradients(
+    ArraySegment<float> kernel, ArraySegment<float> bias,
+    ArraySegment<float> candidateKernel = default, ArraySegment<float> candidateBias = default)
 {
+    private readonly ArraySegment<float> _kernel = kernel, _bias = bias, _candidateKernel = candidateKernel,
+        _candidateBias = candidateBias;
+
     /// <summary>(I+H, w0), accumulated.</summary>
-    public Span<float> Kernel { get; } = kernel;
+    public Span<float> Kernel => _kernel;
     /// <summary>(w0), accumulated.</summary>
-    public Span<float> Bias { get; } = bias;
+    public Span<float> Bias => _bias;
     /// <summary>GRU: (I+H, H), accumulated.</summary>
-    public Span<float> CandidateKernel { get; } = candidateKernel;
+    public Span<float> CandidateKernel => _candidateKernel;
     /// <summary>GRU: (H), accumulated.</summary>
-    public Span<float> CandidateBias { get; } = candidateBias;
+    public Span<float> CandidateBias => _candidateBias;
 
     internal Span<float> GroupBias(int group) => group == 0 ? Bias : CandidateBias;
 
@@ -69,5 +78,5 @@ public readonly ref struct RnnWeightGradients(
         GroupKernel(group)[(cell.Inputs * cell.GroupWidth(group))..];
 
     internal void Validate(in RnnCellSpec cell) =>
-        new RnnWeights(Kernel, Bias, CandidateKernel, CandidateBias).Validate(cell, gradients: true);
+        new RnnWeights(_kernel, _bias, _candidateKernel, _candidateBias).Validate(cell, gradients: true);
 }

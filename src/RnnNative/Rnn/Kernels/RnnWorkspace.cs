@@ -2,7 +2,7 @@ namespace RnnNative.Kernels;
 
 /// <summary>
 /// Scratch memory of the fused RNN kernels for one (cell, B, T) shape: allocated once, reused by every
-/// <see cref="FusedRnn.Forward"/> / <see cref="FusedRnn.Backward"/> call, and holding what backward needs.
+/// <c>FusedRnn.Forward</c> / <c>FusedRnn.Backward</c> call, and holding what backward needs.
 /// </summary>
 /// <remarks>
 /// Layout: the batch is sorted by length, descending (a stable permutation computed per call), and activations

@@ -1,5 +1,4 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using RnnNative.Blas;
 
 namespace RnnNative.Kernels;
 
@@ -32,7 +31,7 @@ internal sealed class RowBuffer
         if (length + AlignFloats > Array.MaxLength)
             throw new ArgumentException($"{rows} rows of {width} floats do not fit in one buffer.");
         _array = length == 0 ? [] : GC.AllocateArray<float>((int)length + AlignFloats, pinned: true);
-        _offset = length == 0 ? 0 : AlignedOffset(_array);
+        _offset = length == 0 ? 0 : MemoryAddress.AlignedIndex(_array);
         Length = (int)length;
     }
 
@@ -90,10 +89,4 @@ internal sealed class RowBuffer
 
     // Floats rounded up to a whole number of 64-byte blocks.
     private static int RoundUpToAlignment(int floats) => (floats + AlignFloats - 1) / AlignFloats * AlignFloats;
-
-    private static unsafe int AlignedOffset(float[] array)
-    {
-        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-        return (int)((64 - (address & 63)) & 63) / sizeof(float);
-    }
 }

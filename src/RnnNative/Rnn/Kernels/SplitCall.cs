@@ -2,49 +2,36 @@ using System.Numerics.Tensors;
 
 namespace RnnNative.Kernels;
 
-/// <summary>A float buffer pinned by the calling thread for the length of a split call (spans cannot cross threads).</summary>
-internal readonly unsafe struct PinnedFloats(float* pointer, int length)
-{
-    public Span<float> Span => new(pointer, length);
-}
-
 /// <summary>
-/// The arguments of one split forward or backward call, as pointers pinned by the caller (who waits for every
-/// part before it unpins them), and the work of each <see cref="SplitStage"/> for one part.
+/// The arguments of one forward or backward call of a <see cref="BatchSplit"/>, as array segments of the caller's
+/// buffers (spans cannot cross threads; the caller waits for every part before it returns), and the work of each
+/// <see cref="SplitStage"/> for one part.
 /// </summary>
-internal sealed unsafe class SplitCall(BatchSplit split) : IPartJob
+internal sealed class SplitCall(BatchSplit split) : IPartJob
 {
     public SplitStage Stage;
     public RnnWorkspace? Workspace;
-    public PinnedFloats Kernel, Bias, CandidateKernel, CandidateBias;      // weights
-    public PinnedFloats X, H0, C0, Outputs, FinalH, FinalC, DOutputs;
-    public PinnedFloats DKernel, DBias, DCandidateKernel, DCandidateBias;  // weight gradients (accumulated)
+    public RnnWeights Weights;
+    public ArraySegment<float> X, H0, C0, Outputs, FinalH, FinalC, DOutputs;
+    public RnnWeightGradients Gradients;   // accumulated
 
-    private RnnWeights Weights => new(Kernel.Span, Bias.Span, CandidateKernel.Span, CandidateBias.Span);
-
-    private RnnWeightGradients Gradients => new(DKernel.Span, DBias.Span, DCandidateKernel.Span, DCandidateBias.Span);
-
-    /// <summary>Starts a call on <paramref name="ws"/> with the weights pinned at the given addresses.</summary>
-    public SplitCall Begin(RnnWorkspace ws, in RnnWeights weights, float* kernel, float* bias, float* candidateKernel,
-        float* candidateBias)
+    /// <summary>Starts a call on <paramref name="ws"/> with <paramref name="weights"/>.</summary>
+    public SplitCall Begin(RnnWorkspace ws, in RnnWeights weights)
     {
         Workspace = ws;
-        Kernel = new PinnedFloats(kernel, weights.Kernel.Length);
-        Bias = new PinnedFloats(bias, weights.Bias.Length);
-        CandidateKernel = new PinnedFloats(candidateKernel, weights.CandidateKernel.Length);
-        CandidateBias = new PinnedFloats(candidateBias, weights.CandidateBias.Length);
+        Weights = weights;
         return this;
     }
 
     public void Run(int part)
     {
         var ws = Workspace!;
-        var blas = split.Blas;
+        var blas = split.Gemm;
         int slot0 = split.SlotBounds[part], slot1 = split.SlotBounds[part + 1];
         switch (Stage)
         {
             case SplitStage.PackSlices:
-                FusedRnn.PackSlots(ws, X.Span, H0.Span, C0.Span, FinalH.Span, FinalC.Span, slot0, slot1);
+                FusedRnn.PackSlots(ws, X, H0, C0, FinalH, FinalC, slot0, slot1);
                 break;
             case SplitStage.InputProjection:
                 var (p0, p1) = split.RowShare(ws.PackedRows, part);
@@ -52,8 +39,8 @@ internal sealed unsafe class SplitCall(BatchSplit split) : IPartJob
                 break;
             case SplitStage.ForwardSteps:   // packs the slice first unless PackSlices did (the input projection needs all rows)
                 if (!RnnGemms.HasInputProjection(ws.Cell))
-                    FusedRnn.PackSlots(ws, X.Span, H0.Span, C0.Span, FinalH.Span, FinalC.Span, slot0, slot1);
-                FusedRnn.ForwardSteps(blas, ws, Weights, slot0, slot1, Outputs.Span, FinalH.Span, FinalC.Span);
+                    FusedRnn.PackSlots(ws, X, H0, C0, FinalH, FinalC, slot0, slot1);
+                FusedRnn.ForwardSteps(blas, ws, Weights, slot0, slot1, Outputs, FinalH, FinalC);
                 break;
             case SplitStage.BackwardSteps:
                 var gradients = part == 0 ? Gradients : ScratchGradients(ws.Cell, part);
@@ -62,7 +49,7 @@ internal sealed unsafe class SplitCall(BatchSplit split) : IPartJob
                     gradients.Bias.Clear();
                     gradients.CandidateBias.Clear();
                 }
-                FusedRnn.BackwardSteps(blas, ws, Weights, slot0, slot1, DOutputs.Span, gradients);
+                FusedRnn.BackwardSteps(blas, ws, Weights, slot0, slot1, DOutputs, gradients);
                 break;
             case SplitStage.WeightGradients:   // part 0 adds to the caller's, the others overwrite their scratch
                 var (w0, w1) = split.RowShare(ws.PackedRows, part);
@@ -78,7 +65,7 @@ internal sealed unsafe class SplitCall(BatchSplit split) : IPartJob
     // Part p ≥ 1 keeps its gradients in row p−1 of the scratch: [kernel | bias | candidate kernel | candidate bias].
     private RnnWeightGradients ScratchGradients(in RnnCellSpec cell, int part)
     {
-        var row = split.GradientScratch.AsSpan((part - 1) * GradientLength(cell), GradientLength(cell));
+        var row = new ArraySegment<float>(split.GradientScratch, (part - 1) * GradientLength(cell), GradientLength(cell));
         int kernel = cell.KernelLength, bias = cell.BiasLength, candidate = cell.CandidateKernelLength;
         return new RnnWeightGradients(row[..kernel], row.Slice(kernel, bias), row.Slice(kernel + bias, candidate),
             row[(kernel + bias + candidate)..]);
@@ -102,12 +89,12 @@ internal sealed unsafe class SplitCall(BatchSplit split) : IPartJob
         }
     }
 
-    /// <summary>Forgets the pointers (they are only valid inside the caller's fixed block).</summary>
+    /// <summary>Forgets the call's buffers (so that they are not kept alive between calls).</summary>
     public void Clear()
     {
         Workspace = null;
-        Kernel = Bias = CandidateKernel = CandidateBias = default;
+        Weights = default;
         X = H0 = C0 = Outputs = FinalH = FinalC = DOutputs = default;
-        DKernel = DBias = DCandidateKernel = DCandidateBias = default;
+        Gradients = default;
     }
 }

@@ -6,7 +6,7 @@ namespace RnnNative.Kernels;
 /// <summary>One time step of TF's <c>BasicRNNCell</c> over rows [r0, r1) of the sorted batch.</summary>
 /// <remarks>Forward: h_t = act(x_t·Wx + h_{t-1}·Wh + b). Backward: dPre = (dy_t + dh_t)·act'(h_t);
 /// db += dPre; dh_{t-1} = dPre·Whᵀ.</remarks>
-internal static class BasicCell
+internal static class BasicStep
 {
     public static void ForwardStep<TAct>(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
         Span<float> outputs, Span<float> finalH) where TAct : IActivation

@@ -75,14 +75,19 @@ internal sealed class FusedRunner
         int[] bounds = [0, .. splits, p.Batch];
         var weights = new RnnWeights(kernel, bias, candidateKernel, candidateBias);
         var gradients = new RnnWeightGradients(r.DKernel, r.DBias, r.DCandidateKernel, r.DCandidateBias);
-        FusedRnn.BeginForward(blas, ws, x, p.TimeMajor, weights, p.Lengths, h0, c0, r.Outputs, r.FinalH, r.FinalC);
+        FusedRnn.PlanForward(blas, ws, x, p.TimeMajor, weights, p.Lengths, h0, c0, r.Outputs, r.FinalH, r.FinalC);
+        FusedRnn.PackSlots(ws, x, h0, c0, r.FinalH, r.FinalC, 0, p.Batch);
+        if (RnnGemms.HasInputProjection(ws.Cell)) RnnGemms.InputProjection(blas, ws, weights, 0, ws.PackedRows);
         for (int i = 0; i + 1 < bounds.Length; i++)
             FusedRnn.ForwardSteps(blas, ws, weights, bounds[i], bounds[i + 1], r.Outputs, r.FinalH, r.FinalC);
         FusedRnn.EndForward(ws, r.Outputs);
         FusedRnn.BeginBackward(blas, ws, weights, dOutputs, dFinalH, dFinalC, r.DX, gradients, r.DH0, r.DC0);
         for (int i = bounds.Length - 2; i >= 0; i--)
             FusedRnn.BackwardSteps(blas, ws, weights, bounds[i], bounds[i + 1], dOutputs, gradients);
-        FusedRnn.EndBackward(blas, ws, weights, r.DX, gradients, r.DH0, r.DC0);
+        FusedRnn.StoreInitialGradients(ws, r.DH0, r.DC0);
+        RnnGemms.WeightGradients(blas, ws, gradients, 0, ws.PackedRows, 1f);
+        RnnGemms.InputGradient(blas, ws, weights, 0, ws.PackedRows);
+        PackedSequences.ScatterInputGradient(ws, r.DX);
         return r;
     }
 

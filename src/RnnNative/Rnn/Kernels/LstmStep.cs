@@ -11,7 +11,7 @@ namespace RnnNative.Kernels;
 /// dPre_j = dc·σ(i)·tanh'(j); dPre_f = dc·c·σ'(f); dPre_o = dh·tanh(c')·σ'(o); dc_prev = dc·σ(f);
 /// dh_prev = dPre·Whᵀ.
 /// </remarks>
-internal static class LstmCell
+internal static class LstmStep
 {
     public static void ForwardStep(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
         Span<float> outputs, Span<float> finalH, Span<float> finalC)
@@ -108,7 +108,7 @@ internal ref struct LstmStateRow : IRowKernel
 
 /// <summary>
 /// From the saved gates (4H), cPrev and tanhC, the incoming dOut, dH and dC (H): dPre (4H) and dBias += dPre;
-/// dC := the gradient w.r.t. cPrev. See <see cref="LstmCell"/> for the formulas.
+/// dC := the gradient w.r.t. cPrev. See <see cref="LstmStep"/> for the formulas.
 /// </summary>
 internal ref struct LstmBackwardRow : IRowKernel
 {

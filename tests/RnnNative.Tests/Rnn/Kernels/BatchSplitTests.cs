@@ -1,8 +1,7 @@
 using RnnNative.Blas;
 using RnnNative.Kernels;
-using RnnNative.Tests.RnnKernels;
 
-namespace RnnNative.Tests.Benchmarking;
+namespace RnnNative.Tests.RnnKernels;
 
 /// <summary>
 /// The fused RNN with the batch cut across threads (<see cref="BatchSplit"/>) against the same kernels on one
@@ -36,7 +35,9 @@ public class BatchSplitTests
             timeMajor, seed: 70 + (int)kind);
         using var blas = BlasBackend.Create(BlasKind.Managed);
         var serial = new FusedRunner(p).Run(blas);
-        using var split = new BatchSplit(BlasBackend.Create(BlasKind.Managed), parts);
+        using var gemm = BlasBackend.Create(BlasKind.Managed);
+        using var compute = new ComputeResources(gemm, parts);
+        var split = new BatchSplit(compute);
         var threaded = RunSplit(p, split);
 
         foreach (var ((name, expected), (_, actual)) in serial.All().Zip(threaded.All()))
@@ -56,7 +57,9 @@ public class BatchSplitTests
         var p = RnnProblem.Random(kind, batch: 2, steps: 2, inputs: 3, units: 5, lengths: [1, 0], timeMajor: false, seed: 90);
         using var blas = BlasBackend.Create(BlasKind.Managed);
         var serial = new FusedRunner(p).Run(blas);
-        using var split = new BatchSplit(BlasBackend.Create(BlasKind.Managed), 3);
+        using var gemm = BlasBackend.Create(BlasKind.Managed);
+        using var compute = new ComputeResources(gemm, 3);
+        var split = new BatchSplit(compute);
         var threaded = RunSplit(p, split);
         foreach (var ((name, expected), (_, actual)) in serial.All().Zip(threaded.All()))
             Assert.True(GradientCloseness(expected, actual) <= 1e-6, $"{name} differs between 1 and 3 threads.");
@@ -71,7 +74,9 @@ public class BatchSplitTests
         // Every length 0: no packed row, so nothing is cut across threads; the final state is h0 (c0), in the
         // caller's order, and their gradients pass straight back.
         var p = RnnProblem.Random(kind, batch: 4, steps: 3, inputs: 2, units: 9, lengths: [0, 0, 0, 0], timeMajor: false, seed: 95);
-        using var split = new BatchSplit(BlasBackend.Create(BlasKind.Managed), 2);
+        using var gemm = BlasBackend.Create(BlasKind.Managed);
+        using var compute = new ComputeResources(gemm, 2);
+        var split = new BatchSplit(compute);
         var threaded = RunSplit(p, split);
         Assert.Equal(p.H0.Select(v => (float)v), threaded.FinalH);
         if (p.Cell.HasCellState) Assert.Equal(p.C0.Select(v => (float)v), threaded.FinalC);
@@ -84,7 +89,9 @@ public class BatchSplitTests
     {
         // The helper threads and the bias scratch are reused call after call: a second run gives the same.
         var p = RnnProblem.Random(RnnCellKind.Gru, 5, 4, 2, 9, [4, 4, 1, 3, 2], timeMajor: false, seed: 81);
-        using var split = new BatchSplit(BlasBackend.Create(BlasKind.Managed), 2);
+        using var gemm = BlasBackend.Create(BlasKind.Managed);
+        using var compute = new ComputeResources(gemm, 2);
+        var split = new BatchSplit(compute);
         var ws = new RnnWorkspace(p.Cell, p.Batch, p.Steps);
         var first = RunSplit(p, split, ws);
         var second = RunSplit(p, split, ws);
@@ -97,9 +104,11 @@ public class BatchSplitTests
     {
         var cell = new RnnCellSpec(RnnCellKind.BasicTanh, 2, 4);
         var ws = new RnnWorkspace(cell, 6, 10);
-        using var split = new BatchSplit(BlasBackend.Create(BlasKind.Managed), 2);
+        using var gemm = BlasBackend.Create(BlasKind.Managed);
+        using var compute = new ComputeResources(gemm, 2);
+        var split = new BatchSplit(compute);
         var x = new float[6 * 10 * 2];
-        FusedRnn.Forward(split.Blas, ws, x, false, new RnnWeights(new float[6 * 4], new float[4]), [10, 1, 2, 10, 3, 0], [], [],
+        FusedRnn.Forward(split.Gemm, ws, x, false, new RnnWeights(new float[6 * 4], new float[4]), [10, 1, 2, 10, 3, 0], [], [],
             [], new float[24], []);
         split.CutSlices(ws);
         // Sorted lengths 10, 10, 3, 2, 1, 0 (N = 26): the closest cut to 13 | 13 is 10 | 16 (20 | 6 is worse).
@@ -120,8 +129,8 @@ public class BatchSplitTests
         var r = new RnnResults<float>(p);
         float[] F(double[] values) => RnnProblem.ToFloat(values);
         var weights = new RnnWeights(F(p.Kernel), F(p.Bias), F(p.CandidateKernel), F(p.CandidateBias));
-        FusedRnn.ForwardSplit(split, ws, F(p.X), p.TimeMajor, weights, p.Lengths, F(p.H0), F(p.C0), r.Outputs, r.FinalH, r.FinalC);
-        FusedRnn.BackwardSplit(split, ws, weights, F(p.DOutputs), F(p.DFinalH), F(p.DFinalC), r.DX,
+        FusedRnn.Forward(split, ws, F(p.X), p.TimeMajor, weights, p.Lengths, F(p.H0), F(p.C0), r.Outputs, r.FinalH, r.FinalC);
+        FusedRnn.Backward(split, ws, weights, F(p.DOutputs), F(p.DFinalH), F(p.DFinalC), r.DX,
             new RnnWeightGradients(r.DKernel, r.DBias, r.DCandidateKernel, r.DCandidateBias), r.DH0, r.DC0);
         return r;
     }

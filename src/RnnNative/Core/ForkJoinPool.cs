@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
-namespace RnnNative.Kernels;
+namespace RnnNative;
 
 /// <summary>A job cut into parts: part 0 runs on the calling thread, the others on helper threads.</summary>
 internal interface IPartJob
@@ -10,35 +10,42 @@ internal interface IPartJob
 }
 
 /// <summary>
-/// Persistent helper threads that run parts 1..P−1 of a job while the caller runs part 0, then wait for each
-/// other: a fork and a join per <see cref="Run"/>, with nothing allocated.
+/// The engine's one fork-join pool: persistent helper threads that run parts 1..P−1 of a job while the caller
+/// runs part 0, then wait for each other; a fork and a join per <see cref="Run"/>, with nothing allocated.
+/// With one part there are no helper threads and <see cref="Run"/> runs the job on the caller.
 /// </summary>
 /// <remarks>
-/// A job of the fused RNN lasts 50 µs to a few ms and a training step posts several, with short serial gaps
-/// between them. Waking a blocked thread costs 5–50 µs on Linux, so a helper spins on its "posted" counter for
-/// <see cref="SpinTime"/> after each job before it blocks on a semaphore; the caller spins (yielding) for
-/// the join. On a machine with fewer free cores than threads the spinning thread gives up its time slice
-/// (<see cref="SpinWait"/> yields), so it does not starve the thread it waits for.
+/// Jobs last 50 µs to a few ms (a slice of the fused RNN's time loop, a slab of a managed GEMM) and a training
+/// step posts many, with short serial gaps between them. Waking a blocked thread costs 5–50 µs on Linux, so a
+/// helper spins on its "posted" counter for <see cref="SpinTime"/> after each job before it blocks on a
+/// semaphore; the caller spins (yielding) for the join. On a machine with fewer free cores than threads the
+/// spinning thread gives up its time slice (<see cref="SpinWait"/> yields), so it does not starve the thread it
+/// waits for.
+/// <para>Failures: every part runs to its end, failed or not, before <see cref="Run"/> returns; then the first
+/// failure (the caller's part 0, else the lowest helper part) is rethrown with its original stack trace
+/// (<see cref="ExceptionDispatchInfo"/>) and the others are dropped. The threads survive a failure.</para>
+/// <para>One <see cref="Run"/> at a time: a second caller while one runs gets an <see cref="InvalidOperationException"/>.</para>
 /// </remarks>
-internal sealed class HelperThreads : IDisposable
+internal sealed class ForkJoinPool : IDisposable
 {
     private static readonly long SpinTime = Stopwatch.Frequency / 1000;   // 1 ms
 
     private readonly Helper[] _helpers;
     private IPartJob? _job;
+    private int _running;
     private long _waitTicks;
     private volatile bool _disposed;
 
-    /// <summary>Starts <paramref name="parts"/> − 1 helper threads.</summary>
-    public HelperThreads(int parts)
+    /// <summary>Starts <paramref name="parts"/> − 1 helper threads, named "<paramref name="name"/> part p".</summary>
+    public ForkJoinPool(int parts, string name = "RnnNative")
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
         _helpers = new Helper[parts - 1];
         for (int h = 0; h < _helpers.Length; h++)
         {
             var helper = _helpers[h] = new Helper();
             int part = h + 1;
-            helper.Thread = new Thread(() => Loop(helper, part)) { IsBackground = true, Name = $"RnnNative RNN part {part}" };
+            helper.Thread = new Thread(() => Loop(helper, part)) { IsBackground = true, Name = $"{name} part {part}" };
             helper.Thread.Start();
         }
     }
@@ -61,27 +68,44 @@ internal sealed class HelperThreads : IDisposable
     }
 
     /// <summary>Runs <c>job.Run(p)</c> for every part p (0 on this thread) and returns when all are done.</summary>
-    /// <remarks>Rethrows the first failure (this thread's, else a helper's) after every part has finished.</remarks>
+    /// <remarks>Rethrows the first failure (this thread's, else the lowest failed helper part's) after every part
+    /// has finished.</remarks>
     public void Run(IPartJob job)
     {
+        ArgumentNullException.ThrowIfNull(job);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _job = job;
-        foreach (var helper in _helpers) helper.Post();
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+            throw new InvalidOperationException("ForkJoinPool.Run was called while another Run of the same pool was running.");
         try
         {
-            job.Run(0);
+            RunParts(job);
         }
         finally
         {
-            Join();
-            _job = null;
+            Volatile.Write(ref _running, 0);
         }
+    }
+
+    private void RunParts(IPartJob job)
+    {
+        if (_helpers.Length == 0)
+        {
+            job.Run(0);
+            return;
+        }
+        _job = job;
+        foreach (var helper in _helpers) helper.Post();
+        Exception? failure = null;
+        try { job.Run(0); }
+        catch (Exception e) { failure = e; }
+        Join();
+        _job = null;
         foreach (var helper in _helpers)
-            if (helper.Failure is { } failure)
-            {
-                helper.Failure = null;
-                ExceptionDispatchInfo.Capture(failure).Throw();
-            }
+        {
+            failure ??= helper.Failure;
+            helper.Failure = null;
+        }
+        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
     }
 
     private void Join()

@@ -11,7 +11,7 @@ namespace RnnNative.Kernels;
 /// Backward, with dh = dy + dh_rec: dPre_c = dh·(1 − u)·(1 − c²); dPre_u = dh·(h − c)·σ'(u);
 /// d(rh) = dPre_c·Wh_cᵀ; dPre_r = d(rh)·h·σ'(r); dh_prev = dh·u + d(rh)·r + [dPre_r, dPre_u]·Wh_gᵀ.
 /// </remarks>
-internal static class GruCell
+internal static class GruStep
 {
     public static void ForwardStep(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
         Span<float> outputs, Span<float> finalH)
