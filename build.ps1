@@ -11,13 +11,15 @@
     train  deps, then run the main job (the `rnn` CLI; arguments after the task are passed on).
     bench  deps, then `rnn bench` (its options after the task; see build/Bench.ps1); `bench gemm` runs the GEMM micro-benchmarks.
     data   Data preparation (build/Data.ps1).
+    fuzz   Fuzz the IDX, CSV and checkpoint readers for -Seconds N (default 300); saves new inputs to the corpus (build/Fuzz.ps1).
+    soak   Train for -Minutes N (default 30) sampling RSS, handles and threads; prints slopes per hour (build/Soak.ps1).
 .EXAMPLE
     dotnet pwsh build.ps1 test -Configuration Debug
 #>
 [CmdletBinding(PositionalBinding = $false)]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('deps', 'build', 'test', 'pack', 'train', 'bench', 'data', 'help')]
+    [ValidateSet('deps', 'build', 'test', 'pack', 'train', 'bench', 'data', 'fuzz', 'soak', 'help')]
     [string]$Task = 'help',
     [ValidateSet('Debug', 'Release')]
     [string]$Configuration = 'Release',
@@ -72,6 +74,8 @@ try {
         }
         'bench' { Invoke-Deps; Invoke-ScriptTask 'Bench' }
         'data' { Invoke-ScriptTask 'Data' }
+        'fuzz' { Invoke-ScriptTask 'Fuzz' }
+        'soak' { Invoke-Deps; Invoke-ScriptTask 'Soak' }
     }
     exit 0
 }

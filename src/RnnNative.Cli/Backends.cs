@@ -44,12 +44,22 @@ internal static class Backends
         }
     }
 
-    /// <summary>A loader's multi-line report (what was tried, then "Fix: ...") as one line: its first line and its fix.</summary>
+    /// <summary>
+    /// A multi-line report (e.g. a loader's "Tried, in order:", one "- path: reason" line per attempt, then
+    /// "Fix: ...") as one line: its lines joined, the list items separated by "; ".
+    /// </summary>
     public static string OneLine(string message)
     {
         var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        string? fix = lines.Skip(1).FirstOrDefault(l => l.StartsWith("Fix:", StringComparison.Ordinal));
-        return lines.Length == 0 ? message : fix is null ? lines[0] : $"{lines[0]} {fix}";
+        if (lines.Length <= 1) return lines.Length == 0 ? message : lines[0];
+        var text = new System.Text.StringBuilder(lines[0]);
+        for (int i = 1; i < lines.Length; i++)
+        {
+            bool item = lines[i].StartsWith("- ", StringComparison.Ordinal);
+            bool previousItem = lines[i - 1].StartsWith("- ", StringComparison.Ordinal);
+            text.Append(item && previousItem ? "; " : " ").Append(item ? lines[i][2..] : lines[i]);
+        }
+        return text.ToString();
     }
 
     /// <summary>A one-line description of a session's backend.</summary>

@@ -77,6 +77,21 @@ internal sealed class CommandLine
         return value;
     }
 
+    /// <summary>
+    /// A number option as the float32 it will be used as: finite, positive and a normal float (≥ ~1.2e-38), or
+    /// null when absent. Checked after the conversion: 1e39 would become +Inf and 1e-50 would become 0.
+    /// </summary>
+    public float? PositiveSingle(string name)
+    {
+        if (Positive(name) is not double value) return null;
+        float single = (float)value;
+        if (!float.IsFinite(single) || !float.IsNormal(single))
+            throw new UsageException(
+                $"{name} must be a positive 32-bit float between 1.18e-38 and {float.MaxValue:G3}, got '{String(name)}' " +
+                $"(it would be used as {single.ToString(CultureInfo.InvariantCulture)}).");
+        return single;
+    }
+
     /// <summary>One of <paramref name="choices"/> (case-insensitive), or null when absent.</summary>
     public T? Choice<T>(string name, IReadOnlyDictionary<string, T> choices) where T : struct
     {

@@ -45,7 +45,8 @@ internal static class DataSource
         if (Directory.Exists(path))
         {
             var (trainImages, testImages) = (MnistDataset.Load(path, train: true), MnistDataset.Load(path, train: false));
-            int classes = Math.Max(trainImages.Classes, testImages.Classes);
+            int classes = ClassLabels.Count(trainImages.Labels, $"{path} (training labels)");
+            ClassLabels.CheckWithin(testImages.Labels, classes, $"{path} (t10k test labels)");
             (train, test) = (trainImages.AsDataset(classes), testImages.AsDataset(classes));
             meta[Meta.DataKind] = Meta.Idx;
             kind = "MNIST-format IDX";
@@ -53,6 +54,7 @@ internal static class DataSource
         else
         {
             var all = LoadCsv(path, null, null);
+            ClassLabels.Count(all.Labels, path);
             (train, test) = all.Split(CsvTestFraction, seed);
             meta[Meta.DataKind] = Meta.Csv;
             meta[Meta.DataSha256] = Sha256(path);
@@ -78,7 +80,7 @@ internal static class DataSource
             var test = MnistDataset.Load(path, train: false);
             return (test.AsDataset(), $"{path}: t10k test set, {test.Count} examples");
         }
-        var data = LoadCsv(path, checkpoint.Options.Steps, RawScales(checkpoint));
+        var data = LoadCsv(path, checkpoint.ClassifierOptions.Steps, RawScales(checkpoint));
         var m = checkpoint.Metadata;
         bool sameFile = m.GetValueOrDefault(Meta.DataSha256) is { } sha && sha == Sha256(path);
         if (all || !sameFile) return (data, $"{path}: all {data.Count} examples");
@@ -91,7 +93,7 @@ internal static class DataSource
     /// <summary>Multipliers from raw file values to model inputs (T*I): the CSV's recorded scales, or 1/255 for IDX images.</summary>
     public static float[] RawScales(Checkpoint checkpoint)
     {
-        int features = checkpoint.Options.Steps * checkpoint.Options.Inputs;
+        int features = checkpoint.ClassifierOptions.Steps * checkpoint.ClassifierOptions.Inputs;
         if (checkpoint.Metadata.GetValueOrDefault(Meta.FeatureScales) is not { } text)
             return Enumerable.Repeat(1f / 255f, features).ToArray();
         var scales = text.Split(',').Select(s => float.Parse(s, CultureInfo.InvariantCulture)).ToArray();

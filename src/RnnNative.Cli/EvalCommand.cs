@@ -39,12 +39,12 @@ internal static class EvalCommand
 
         var evaluator = new Evaluator(loaded.Model, loaded.Session, batchOption ?? loaded.EvalBatch);
         var result = evaluator.Evaluate(data, withPredictions: true);
-        int classes = checkpoint.Options.Classes;
+        int classes = checkpoint.ClassifierOptions.Classes;
         var counts = new int[classes, classes];
         for (int n = 0; n < data.Count; n++) counts[data.Labels[n], result.Predictions![n]]++;
 
         string epoch = checkpoint.Metadata.GetValueOrDefault(Meta.Epoch) is { } e ? $", epoch {e}" : "";
-        console.WriteLine($"model:    {loaded.Path}{epoch}: {TrainCommand.Describe(checkpoint.Options)}");
+        console.WriteLine($"model:    {loaded.Path}{epoch}: {TrainCommand.Describe(checkpoint.ClassifierOptions)}");
         console.WriteLine($"data:     {description}");
         console.WriteLine($"backend:  {Backends.Describe(loaded.Session)}");
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,

@@ -80,7 +80,7 @@ internal static class ForecastCommand
         var losses = StepView.Run(console, $" step  batch_mse  {(data.Validation is null ? "held-out_mse" : "  valid._mse")}  windows/s  elapsed",
             training.Iterations, every,
             p => string.Create(CultureInfo.InvariantCulture,
-                $"{p.Step,5} {p.Loss,10:F4} {trainer.Evaluate(watched).Mse,13:F4} {p.ItemsPerSecond,10:F0} {p.ElapsedSeconds,7:F1}s"),
+                $"{p.Step,5} {p.Loss,10:F4} {trainer.Evaluate(watched).Mse,13:F4} {p.SamplesPerSecond,10:F0} {p.ElapsedSeconds,7:F1}s"),
             progress => trainer.Train(data.Train, training, progress, cancellation));
         double trainSeconds = clock.Elapsed.TotalSeconds;
         Report(console, trainer, data, folder, trainSeconds);
@@ -95,7 +95,7 @@ internal static class ForecastCommand
         {
             Steps = a.Int("--steps", 1, 10_000) ?? 20,
             Units = a.Int("--units", 1, 1 << 16) ?? 100,
-            LearningRate = (float)(a.Positive("--lr") ?? DefaultLearningRate),
+            LearningRate = a.PositiveSingle("--lr") ?? (float)DefaultLearningRate,
             Schedule = a.Choice("--schedule", Schedules) == true ? new CosineDecay(Math.Max(1, iterations)) : null,
             Seed = seed,
         };

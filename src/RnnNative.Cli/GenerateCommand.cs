@@ -75,7 +75,7 @@ internal static class GenerateCommand
         {
             Cell = a.Choice("--cell", TrainCommand.Cells) ?? Defaults.Cell,
             Units = a.Int("--units", 1, 1 << 16) ?? Defaults.Units,
-            LearningRate = (float?)a.Positive("--lr") ?? Defaults.LearningRate,
+            LearningRate = a.PositiveSingle("--lr") ?? Defaults.LearningRate,
             Seed = seed,
         };
         var clock = Stopwatch.StartNew();

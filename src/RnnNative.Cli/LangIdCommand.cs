@@ -83,7 +83,7 @@ internal static class LangIdCommand
         {
             Cell = a.Choice("--cell", TrainCommand.Cells) ?? CellType.Gru,
             Units = a.Int("--units", 1, 1 << 16) ?? 128,
-            LearningRate = (float)(a.Positive("--lr") ?? 0.003),
+            LearningRate = a.PositiveSingle("--lr") ?? 0.003f,
             Seed = seed,
             ClipNorm = 5f,
         };

@@ -43,10 +43,11 @@ internal sealed class LoadedModel : IDisposable
                 ? $"'{model}' has no {RunFolder.LastName} (train into it with rnn train --out {model})."
                 : $"model '{model}' not found (a run folder or a .ckpt file).");
         var checkpoint = Checkpoint.Load(path);
+        CheckFinite(checkpoint, path);
         SequenceClassifier classifier;
         try
         {
-            classifier = new SequenceClassifier(checkpoint.Options);
+            classifier = new SequenceClassifier(checkpoint.ClassifierOptions);
         }
         catch (ArgumentException e)
         {
@@ -65,10 +66,24 @@ internal sealed class LoadedModel : IDisposable
         return new LoadedModel(path, checkpoint, classifier, session);
     }
 
+    // A diverged run's NaN or Inf weights would print NaN probabilities: refuse them like non-finite inputs.
+    private static void CheckFinite(Checkpoint checkpoint, string path)
+    {
+        foreach (var (name, tensor) in checkpoint.Variables)
+        {
+            if (tensor.DType != DType.Float32) continue;
+            float[] values = tensor.ToFloatArray();
+            int bad = Array.FindIndex(values, v => !float.IsFinite(v));
+            if (bad >= 0)
+                throw new CheckpointException(
+                    FormattableString.Invariant($"'{path}': variable '{name}' holds {values[bad]} at index {bad}; the weights of a diverged run cannot predict."));
+        }
+    }
+
     /// <summary>Checks that a data set fits the model (steps, inputs, classes) with a one-line error.</summary>
     public void CheckFits(RnnNative.Data.Dataset data, string source)
     {
-        var o = Checkpoint.Options;
+        var o = Model.Options;
         if (data.Steps != o.Steps || data.Inputs != o.Inputs)
             throw new CliException($"{source} has {data.Steps} steps x {data.Inputs} inputs but the model takes {o.Steps} x {o.Inputs}.");
         if (data.Classes > o.Classes)

@@ -32,7 +32,7 @@ internal static class PredictCommand
         int? batch = a.Int("--batch", 1, 1 << 20);
         string source = a.Required("--data");
         using var loaded = LoadedModel.Open(a.Required("--model"), backend, threads);
-        var o = loaded.Checkpoint.Options;
+        var o = loaded.Model.Options;
         var (data, labelled) = PredictInput.Load(source, stdin, o.Steps, o.Inputs, o.Classes, DataSource.RawScales(loaded.Checkpoint));
         float[] p = new Evaluator(loaded.Model, loaded.Session, batch ?? loaded.EvalBatch).Probabilities(data);
         var predicted = new int[data.Count];

@@ -25,12 +25,25 @@ internal static class PredictInput
         return FromCsv(file, source, steps, inputs, classes, scales);
     }
 
-    // IDX content starts with two zero bytes, which no CSV text does.
+    // Binary content goes to the IDX reader (which names a bad magic); text to the CSV reader. IDX starts with
+    // two zero bytes; CSV text has no control bytes but tab, CR and LF, so any other one among the first
+    // 64 (a damaged magic, a type code, a rank) marks the file as binary.
     private static bool LooksLikeIdx(Stream file)
     {
         using var decoded = DataStreams.Decode(file, out _);
-        Span<byte> head = stackalloc byte[2];
-        return DataStreams.ReadUpTo(decoded, head) == 2 && head[0] == 0 && head[1] == 0;
+        Span<byte> head = stackalloc byte[64];
+        int got;
+        try
+        {
+            got = DataStreams.ReadUpTo(decoded, head);
+        }
+        catch (InvalidDataException)
+        {
+            return false; // a damaged gzip: the CSV path reports it
+        }
+        foreach (byte b in head[..got])
+            if (b < 0x20 && b is not (byte)'\t' and not (byte)'\r' and not (byte)'\n') return true;
+        return false;
     }
 
     private static Dataset FromIdx(string path, int steps, int inputs, int classes, float[] scales)
@@ -41,11 +54,22 @@ internal static class PredictInput
         if (!fits)
             throw new CliException($"{path} holds an array [{string.Join(", ", d)}]; the model takes [N, {steps}, {inputs}] or one [{steps}, {inputs}].");
         float[] x = array.ToSingle();
-        for (int k = 0; k < x.Length; k++) x[k] *= scales[k % scales.Length];
+        for (int k = 0; k < x.Length; k++)
+        {
+            float raw = x[k];
+            x[k] *= scales[k % scales.Length];
+            if (!float.IsFinite(x[k]))
+                throw new DataFormatException(path, float.IsFinite(raw)
+                    ? FormattableString.Invariant($"element {k} is {raw:R}, which the training scale {scales[k % scales.Length]:R} turns into {x[k]}.")
+                    : FormattableString.Invariant($"element {k} is {raw}; the model takes finite numbers only."));
+        }
         return new Dataset(x, new int[x.Length / scales.Length], steps, inputs, classes);
     }
 
-    private static (Dataset, bool) FromCsv(Stream stream, string source, int steps, int inputs, int classes, float[] scales)
+    private static (Dataset, bool) FromCsv(Stream stream, string source, int steps, int inputs, int classes, float[] scales) =>
+        DataStreams.Guard(source, () => ReadCsv(stream, source, steps, inputs, classes, scales));
+
+    private static (Dataset, bool) ReadCsv(Stream stream, string source, int steps, int inputs, int classes, float[] scales)
     {
         int features = steps * inputs;
         using var cursor = new CsvCursor(stream, source, hasHeader: null, delimiter: ',');

@@ -22,6 +22,7 @@ public static class RnnCli
           predict   class and probabilities for each example of a file or of CSV rows on stdin
           forecast  the lecture's time series: train on a CSV column, score held-out windows, generate, plot
           textgen   character-level language model on a UTF-8 text: bits/char, checkpoint, sampled text
+          export    a saved model as an ONNX file (ONNX Runtime and other runtimes)
           info      BLAS backends, native library, threads, CPU features, .NET version
           bench     training throughput per backend and thread count against the machine's GEMM limit
           langid    sequence to vector: which language a word is from (GRU over characters, variable lengths)
@@ -42,7 +43,7 @@ public static class RnnCli
         CancellationToken cancellation, bool terminal = false)
     {
         var console = Consoles.Create(output, terminal);
-        var errors = Consoles.Create(error, terminal);
+        var errors = Consoles.Create(error, terminal, redirected: Console.IsErrorRedirected);
         bool verbose = args.Contains("--verbose");
         string[] rest = args.Where(a => a != "--verbose").ToArray();
         try
@@ -51,13 +52,13 @@ public static class RnnCli
         }
         catch (Exception e) when (UserMessage(e) is { } message)
         {
-            errors.MarkupLine($"[red]error:[/] {Markup.Escape(Backends.OneLine(message))}");
+            Consoles.WriteLine(errors, "[red]error:[/]", Backends.OneLine(message));
             if (verbose) errors.WriteLine(e.ToString());
             return e is UsageException ? 2 : 1;
         }
         catch (Exception e)
         {
-            errors.MarkupLine($"[red]internal error ({Markup.Escape(e.GetType().Name)}):[/] {Markup.Escape(e.Message)}");
+            Consoles.WriteLine(errors, $"[red]internal error ({Markup.Escape(e.GetType().Name)}):[/]", Backends.OneLine(e.Message));
             if (verbose) errors.WriteLine(e.ToString());
             else errors.WriteLine("(run again with --verbose for the stack trace)");
             return 70;
@@ -78,6 +79,7 @@ public static class RnnCli
             "eval" => EvalCommand.Run(options, console),
             "predict" => PredictCommand.Run(options, console, input),
             "info" => InfoCommand.Run(options, console),
+            "export" => ExportCommand.Run(options, console),
             "forecast" => ForecastCommand.Run(options, console, cancellation),
             "textgen" => TextGenCommand.Run(options, console, cancellation),
             "langid" => LangIdCommand.Run(options, console, cancellation),

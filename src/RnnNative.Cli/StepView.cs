@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using RnnNative.Examples;
+using RnnNative.Training;
 using Spectre.Console;
 
 namespace RnnNative.Cli;
@@ -16,13 +16,13 @@ internal static class StepView
     /// Runs <paramref name="train"/> with a progress callback that prints <paramref name="row"/>(p) every
     /// <paramref name="every"/> steps and after the last one.
     /// </summary>
-    public static T Run<T>(IAnsiConsole console, string header, int steps, int every, Func<StepProgress, string> row,
-        Func<Action<StepProgress>, T> train)
+    public static T Run<T>(IAnsiConsole console, string header, int steps, int every, Func<TrainingProgress, string> row,
+        Func<Action<TrainingProgress>, T> train)
     {
         console.WriteLine(header);
-        void Report(StepProgress p)
+        void Report(TrainingProgress p)
         {
-            if (p.Step % every == 0 || p.Step == p.Steps) console.WriteLine(row(p));
+            if (p.Step % every == 0 || p.Step == p.PlannedSteps) console.WriteLine(row(p));
         }
         if (!console.Profile.Capabilities.Interactive || steps == 0) return train(Report);
         return console.Progress()
@@ -38,11 +38,11 @@ internal static class StepView
                 {
                     task.Value = p.Step;
                     long now = Stopwatch.GetTimestamp();
-                    if (now - lastRefresh >= RefreshTicks || p.Step == p.Steps)
+                    if (now - lastRefresh >= RefreshTicks || p.Step == p.PlannedSteps)
                     {
                         lastRefresh = now;
                         task.Description = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                            $"step {p.Step}/{p.Steps}  loss {p.Loss:F4}  {p.ItemsPerSecond:F0}/s");
+                            $"step {p.Step}/{p.PlannedSteps}  loss {p.Loss:F4}  {p.SamplesPerSecond:F0}/s");
                     }
                     Report(p);
                 });

@@ -109,7 +109,7 @@ internal static class TextGenCommand
 
         var losses = StepView.Run(console, " step  train_bpc  held-out_bpc  chars/s  elapsed", training.Iterations, ReportEvery,
             p => string.Create(CultureInfo.InvariantCulture,
-                $"{p.Step,5} {p.Loss / Math.Log(2),10:F3} {trainer.BitsPerCharacter(test),13:F3} {p.ItemsPerSecond,8:F0} {p.ElapsedSeconds,7:F1}s"),
+                $"{p.Step,5} {p.Loss / Math.Log(2),10:F3} {trainer.BitsPerCharacter(test),13:F3} {p.SamplesPerSecond,8:F0} {p.ElapsedSeconds,7:F1}s"),
             progress => trainer.Train(train, training, progress, cancellation));
         double bits = trainer.BitsPerCharacter(test);
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"held-out: [green]{bits:F3} bits per character[/] ({test.Length} characters)"));
@@ -133,8 +133,8 @@ internal static class TextGenCommand
             Layers = a.Int("--layers", 1, 64) ?? 1,
             EmbeddingSize = a.Int("--embedding", 1, 1 << 14) ?? 64,
             OutputKeepProb = (float)keep,
-            LearningRate = (float)(a.Positive("--lr") ?? 0.002),
-            ClipNorm = (float)(a.Positive("--clip") ?? 5),
+            LearningRate = a.PositiveSingle("--lr") ?? 0.002f,
+            ClipNorm = a.PositiveSingle("--clip") ?? 5f,
             Seed = seed,
         };
     }

@@ -59,11 +59,11 @@ internal static class TrainCommand
             Units = a.Int("--units", 1, 1 << 16) ?? 150,
             Layers = a.Int("--layers", 1, 64) ?? 1,
             Cell = a.Choice("--cell", Cells) ?? CellType.Basic,
-            LearningRate = (float)(a.Positive("--lr") ?? 0.001),
+            LearningRate = a.PositiveSingle("--lr") ?? 0.001f,
             Seed = seed,
         };
         int? epochsOption = a.Int("--epochs", 1, 1 << 20), limit = a.Int("--limit", 1);
-        var folder = new RunFolder(a.String("--out") ?? Path.Combine("runs", "latest"));
+        var folder = new RunFolder(TrainChecks.OutFolder(a.String("--out"), Path.Combine("runs", "latest")));
 
         var data = DataSource.ForTraining(DataSource.Resolve(a.String("--data")), (ulong)seed, limit);
         int epochs = epochsOption ?? (data.Metadata[Meta.DataKind] == Meta.Idx ? IdxEpochs : CsvEpochs);
@@ -73,6 +73,7 @@ internal static class TrainCommand
             Inputs = data.Train.Inputs,
             Classes = Math.Max(data.Train.Classes, data.Test.Classes),
         };
+        TrainChecks.Check(options, batch);
         var model = new SequenceClassifier(options);
         using var session = Backends.OpenSession(model.Graph, backend, threads, Backends.ParsePrecision(a));
         session.Run(model.Graph.GlobalVariablesInitializer());

@@ -1,8 +1,9 @@
 namespace RnnNative;
 
 /// <summary>Seed mixing (the SplitMix64 finaliser): distinct, well-spread seeds from (graph seed, op seed).</summary>
-internal static class SeedMixer
+public static class SeedMixer
 {
+    /// <summary>A well-spread seed from two: the SplitMix64 finaliser of a·φ + b + c (φ the 64-bit golden gamma).</summary>
     public static ulong Mix(ulong a, ulong b) => SplitMix64.Finalize(a * 0x9E3779B97F4A7C15UL + b + 0x632BE59BD9B4E019UL);
 }
 
@@ -11,7 +12,7 @@ internal static class SeedMixer
 /// platform and runtime, unlike <see cref="Random"/>, whose algorithm .NET does not specify. The one generator
 /// of the library: initialisers, dropout masks, shuffling.
 /// </summary>
-internal struct SplitMix64(ulong seed)
+public struct SplitMix64(ulong seed)
 {
     private ulong _state = seed;
 

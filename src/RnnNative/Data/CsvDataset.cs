@@ -27,7 +27,7 @@ public static class CsvDataset
             int[] columns = FeatureColumns(cursor, o, label);
             var (steps, inputs) = Shape(columns.Length, o.Steps);
             var (features, labels) = ReadRows(cursor, label, columns, o.Classes ?? Dataset.MaxClasses);
-            float[] scales = Scales(o, features, columns.Length);
+            float[] scales = Scales(o, features, columns.Length, sourceName);
             for (int k = 0; k < features.Length; k++) features[k] *= scales[k % columns.Length];
             return new Dataset(features, labels, steps, inputs, o.Classes) { FeatureScales = scales };
         });
@@ -107,7 +107,7 @@ public static class CsvDataset
     }
 
     // Multipliers per feature column: 1/max|x| over everything (GlobalMax) or over each column (ColumnMax).
-    private static float[] Scales(CsvOptions o, float[] features, int width)
+    private static float[] Scales(CsvOptions o, float[] features, int width, string? source)
     {
         if (o.Scales is not null)
         {
@@ -120,7 +120,19 @@ public static class CsvDataset
         if (o.Scaling == FeatureScaling.GlobalMax) Array.Fill(max, max.Max());
         var scales = new float[width];
         for (int j = 0; j < width; j++)
-            scales[j] = o.Scaling == FeatureScaling.None || max[j] == 0 ? 1f : 1f / max[j];
+            scales[j] = o.Scaling == FeatureScaling.None || max[j] == 0 ? 1f : InverseOfMax(max[j], j, source);
         return scales;
+    }
+
+    // 1/max as a finite float: below 1/float.MaxValue (~2.9e-39) the inverse overflows to +Inf and every scaled
+    // feature would become Inf or NaN, so such a column is refused rather than scaled.
+    private static float InverseOfMax(float max, int column, string? source)
+    {
+        float inverse = 1f / max;
+        if (!float.IsFinite(inverse))
+            throw new DataFormatException(source,
+                $"feature column {column + 1}: its largest |value| {max:R} is too small to scale to 1 in 32-bit floats " +
+                $"(1/{max:R} overflows); multiply the column by a power of ten or pass explicit scales.");
+        return inverse;
     }
 }

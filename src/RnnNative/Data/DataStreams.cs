@@ -11,6 +11,8 @@ internal static class DataStreams
     /// <summary>
     /// Returns a stream of the decoded content of <paramref name="raw"/> (inflated when it starts with the gzip
     /// magic) and whether it was gzip. Works on non-seekable streams (the peeked bytes are replayed).
+    /// A gzip stream that ends before its trailer (a truncated file) throws <see cref="InvalidDataException"/>
+    /// at its end instead of ending quietly (see <see cref="GzipEndCheckStream"/>).
     /// <paramref name="raw"/> stays open; disposing the result does not close it.
     /// </summary>
     public static Stream Decode(Stream raw, out bool gzip)
@@ -19,23 +21,9 @@ internal static class DataStreams
         int got = ReadUpTo(raw, head);
         Stream replay = new PrefixedStream(head.AsMemory(0, got), raw);
         gzip = got == 2 && head[0] == 0x1F && head[1] == 0x8B;
-        return gzip ? new GZipStream(replay, CompressionMode.Decompress, leaveOpen: false) : replay;
-    }
-
-    /// <summary>
-    /// For a seekable gzip stream: the ISIZE trailer (uncompressed size of the last member, mod 2^32), read
-    /// without moving the stream; null when the stream cannot seek or is too short. Only a hint.
-    /// </summary>
-    public static uint? GzipSizeHint(Stream raw)
-    {
-        if (!raw.CanSeek) return null;
-        long start = raw.Position;
-        if (raw.Length - start < 18) return null;
-        raw.Seek(-4, SeekOrigin.End);
-        Span<byte> tail = stackalloc byte[4];
-        int got = ReadUpTo(raw, tail);
-        raw.Seek(start, SeekOrigin.Begin);
-        return got == 4 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tail) : null;
+        if (!gzip) return replay;
+        var tail = new TailKeepingStream(replay);
+        return new GzipEndCheckStream(new GZipStream(tail, CompressionMode.Decompress, leaveOpen: false), tail);
     }
 
     /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; returns the bytes read.</summary>
@@ -93,5 +81,66 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) 
         _prefix.Span[..n].CopyTo(buffer);
         _prefix = _prefix[n..];
         return n;
+    }
+}
+
+/// <summary>Passes reads through and keeps the last 8 bytes seen (a gzip member's CRC32 and ISIZE trailer).</summary>
+internal sealed class TailKeepingStream(Stream inner) : ForwardReadStream
+{
+    private readonly byte[] _tail = new byte[8];
+
+    /// <summary>Bytes read so far through this stream.</summary>
+    public long Position64 { get; private set; }
+
+    /// <summary>ISIZE: the little-endian uint32 of the last 4 bytes read, or null when fewer than 8 were read.</summary>
+    public uint? SizeTrailer => Position64 < 8 ? null : System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_tail.AsSpan(4));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n = inner.Read(buffer);
+        if (n >= 8) buffer.Slice(n - 8, 8).CopyTo(_tail);
+        else if (n > 0)
+        {
+            _tail.AsSpan(n).CopyTo(_tail); // shift left by n (overlap-safe: Span.CopyTo is memmove)
+            buffer[..n].CopyTo(_tail.AsSpan(8 - n));
+        }
+        Position64 += n;
+        return n;
+    }
+}
+
+/// <summary>
+/// The decoded side of a gzip stream. .NET's <see cref="GZipStream"/> ends quietly when its input stops inside
+/// the deflate data (a truncated file); at the end this compares the bytes decoded with ISIZE, the last member's
+/// size mod 2^32 recorded in the last 4 bytes of the file, and throws when they differ. A truncated file's last
+/// bytes are deflate data, so they match by chance with probability 2^-32. Trade-off: a multi-member
+/// (concatenated) gzip file records only its last member's size there, so it is rejected as damaged; data files
+/// written by gzip, Python or .NET are single-member.
+/// </summary>
+internal sealed class GzipEndCheckStream(GZipStream inner, TailKeepingStream raw) : ForwardReadStream
+{
+    private long _decoded;
+    private bool _checked;
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (buffer.IsEmpty) return 0;
+        int n = inner.Read(buffer);
+        _decoded += n;
+        if (n == 0 && !_checked)
+        {
+            _checked = true;
+            if (raw.SizeTrailer is not uint size || size != (uint)_decoded)
+                throw new InvalidDataException(
+                    $"the gzip stream ends early: {_decoded} bytes decoded from {raw.Position64} compressed bytes, " +
+                    $"but its trailer records {(raw.SizeTrailer is uint s ? s.ToString() : "nothing")}; the file is truncated or damaged");
+        }
+        return n;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -11,15 +11,16 @@ namespace RnnNative.Data;
 /// Every header is validated before any allocation: dims positive, the byte count at most
 /// <see cref="MaxPayloadBytes"/>, and no more than the file can hold (exactly equal for a raw file; at most
 /// the deflate ratio limit of 1032:1 for a gzip file). The payload is read straight into the typed result
-/// array; when its length cannot be known in advance (non-seekable or gzip without a matching size trailer)
-/// the array grows geometrically with the data actually present, so a lying header costs nothing.
+/// array; when its length cannot be known in advance (gzip or a non-seekable stream) the array grows
+/// geometrically with the data actually read (never from the header or the gzip ISIZE trailer, both of which
+/// can lie), so the memory allocated is at most ~4x the bytes read plus a 64 KiB first chunk.
 /// </remarks>
 public static class IdxReader
 {
     /// <summary>Largest payload accepted, in bytes (the largest .NET byte array).</summary>
     public static readonly long MaxPayloadBytes = Array.MaxLength;
 
-    private const int InitialChunkBytes = 1 << 22;
+    private const int InitialChunkBytes = 1 << 16;
 
     /// <summary>Reads the IDX file at <paramref name="path"/> (raw or .gz).</summary>
     /// <exception cref="DataFormatException">The file is not a well-formed IDX file; the message says why.</exception>
@@ -37,16 +38,15 @@ public static class IdxReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         long? remaining = stream.CanSeek ? stream.Length - stream.Position : null;
-        uint? sizeTrailer = DataStreams.GzipSizeHint(stream);
         using var decoded = DataStreams.Decode(stream, out bool gzip);
         var bound = gzip
-            ? new PayloadBound(null, remaining is long r ? DataStreams.MaxInflatedSize(r) : null, sizeTrailer)
-            : new PayloadBound(remaining, remaining, null);
+            ? new PayloadBound(null, remaining is long r ? DataStreams.MaxInflatedSize(r) : null)
+            : new PayloadBound(remaining, remaining);
         return DataStreams.Guard(sourceName, () => ReadDecoded(decoded, sourceName, bound));
     }
 
-    /// <summary>What is known of the decoded length before reading: exact, an upper bound, a gzip ISIZE hint.</summary>
-    private readonly record struct PayloadBound(long? Exact, long? Upper, uint? SizeTrailer);
+    /// <summary>What is known of the decoded length before reading: exact (a raw seekable stream), an upper bound.</summary>
+    private readonly record struct PayloadBound(long? Exact, long? Upper);
 
     private static IdxArray ReadDecoded(Stream s, string? source, PayloadBound bound)
     {
@@ -54,7 +54,7 @@ public static class IdxReader
         long headerBytes = 4 + 4L * dims.Length;
         long payloadBytes = count * IdxElementTypes.SizeOf(type);
         CheckAgainstBound(source, headerBytes, payloadBytes, bound);
-        bool allocateAll = bound.Exact is not null || bound.SizeTrailer == (uint)(headerBytes + payloadBytes);
+        bool allocateAll = bound.Exact is not null; // the file's length is checked, so the bytes are there
         Array data = type switch
         {
             IdxElementType.UInt8 => ReadPayload<byte>(s, (int)count, allocateAll, source),

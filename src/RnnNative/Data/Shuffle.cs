@@ -1,7 +1,7 @@
 namespace RnnNative.Data;
 
 /// <summary>Seeded Fisher–Yates permutations.</summary>
-internal static class Shuffle
+public static class Shuffle
 {
     /// <summary>Writes the identity into <paramref name="order"/>, then shuffles it with a generator seeded by <paramref name="seed"/>.</summary>
     public static void Permute(Span<int> order, ulong seed)

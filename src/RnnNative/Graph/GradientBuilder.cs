@@ -3,7 +3,7 @@ namespace RnnNative;
 /// <summary>Reverse-mode differentiation by graph construction (<c>tf.gradients</c>).</summary>
 /// <remarks>
 /// Visits the ancestors of y in reverse topological order. A node's gradient is the sum of the contributions
-/// of its consumers (fan-out accumulates through <see cref="Ops.AddN"/>); each node's own rule
+/// of its consumers (fan-out accumulates through <see cref="AddNOp"/>); each node's own rule
 /// (<see cref="Node.Gradient"/>) turns it into its inputs' contributions. Only nodes on a path from some x
 /// to y are differentiated.
 /// </remarks>
@@ -22,13 +22,13 @@ internal static class GradientBuilder
         var contributions = new Dictionary<Node, List<Node>>();
         var totals = new Dictionary<Node, Node>();
         using var scope = graph.NameScope("gradients");
-        contributions[y] = [Ops.OnesLike(y)];
+        contributions[y] = [new FillLikeOp(y, 1f)];
         var viewGrads = new Dictionary<Node, Node?[]>();   // a multi-output node's gradients per output
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var node = order[i];
             if (!reachesX[node.Id]) continue;
-            Node? dy = contributions.TryGetValue(node, out var parts) ? (parts.Count == 1 ? parts[0] : Ops.AddN(parts)) : null;
+            Node? dy = contributions.TryGetValue(node, out var parts) ? (parts.Count == 1 ? parts[0] : new AddNOp([.. parts])) : null;
             if (dy is not null) totals[node] = dy;
             if (node is OutputView view)
             {

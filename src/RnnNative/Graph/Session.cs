@@ -9,6 +9,10 @@ namespace RnnNative;
 /// <remarks>
 /// <see cref="Run(Node, FeedDict?)"/> computes only what the fetches need, in an order planned once per
 /// fetch set and cached. In steady state a run allocates nothing but the tensors it returns.
+/// <para>Thread safety: a session is not thread-safe. Its buffers and variables are shared by every run, so
+/// runs must not overlap: a <c>Run</c> that starts while another is in progress throws
+/// <see cref="InvalidOperationException"/> (rather than computing wrong values). Use one session per thread,
+/// or a lock. <c>Run</c> after <see cref="Dispose"/> throws <see cref="ObjectDisposedException"/>.</para>
 /// </remarks>
 public sealed partial class Session : IDisposable
 {
@@ -16,6 +20,8 @@ public sealed partial class Session : IDisposable
     private readonly List<Plan> _plans = [];
     private bool[]? _consumed;   // of the running plan
     private readonly bool _ownsBlas;
+    private int _running;        // 1 while a Run is in progress (Interlocked)
+    private bool _disposed;
 
     /// <summary>Creates a session for <paramref name="graph"/>.</summary>
     public Session(Graph graph, SessionOptions? options = null)
@@ -52,10 +58,20 @@ public sealed partial class Session : IDisposable
     internal INodeObserver? Observer { get; set; }
 
     /// <summary>Runs <paramref name="fetch"/>; returns its value, or null for operations without output (training ops, initialisers).</summary>
+    /// <exception cref="InvalidOperationException">Another run of this session is in progress (another thread).</exception>
+    /// <exception cref="ObjectDisposedException">The session is disposed.</exception>
     public Tensor? Run(Node fetch, FeedDict? feeds = null)
     {
-        Execute(PlanFor(fetch), feeds);
-        return fetch is Operation ? null : Fetch(fetch);
+        EnterRun();
+        try
+        {
+            Execute(PlanFor(fetch), feeds);
+            return fetch is Operation ? null : Fetch(fetch);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
     }
 
     /// <summary>Runs two fetches in one pass and returns both values.</summary>
@@ -66,12 +82,32 @@ public sealed partial class Session : IDisposable
     }
 
     /// <summary>Runs several fetches in one pass; null entries for operations without output.</summary>
+    /// <exception cref="InvalidOperationException">Another run of this session is in progress (another thread).</exception>
+    /// <exception cref="ObjectDisposedException">The session is disposed.</exception>
     public Tensor?[] Run(IReadOnlyList<Node> fetches, FeedDict? feeds = null)
     {
-        Execute(PlanFor(fetches), feeds);
-        var result = new Tensor?[fetches.Count];
-        for (int i = 0; i < result.Length; i++) result[i] = fetches[i] is Operation ? null : Fetch(fetches[i]);
-        return result;
+        EnterRun();
+        try
+        {
+            Execute(PlanFor(fetches), feeds);
+            var result = new Tensor?[fetches.Count];
+            for (int i = 0; i < result.Length; i++) result[i] = fetches[i] is Operation ? null : Fetch(fetches[i]);
+            return result;
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    // Overlapping runs would share node buffers and corrupt each other: refuse the second one.
+    private void EnterRun()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+            throw new InvalidOperationException(
+                "Session.Run was called while another Run of the same session is in progress; a session is not " +
+                "thread-safe (use one session per thread, or a lock).");
     }
 
     /// <summary>The current value of a variable (a copy).</summary>
@@ -94,6 +130,8 @@ public sealed partial class Session : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         Compute.Dispose();
         if (_ownsBlas) Blas.Dispose();
     }

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace RnnNative;
 
 /// <summary>Numerically stable softmax of one row.</summary>
-internal static class Softmax
+public static class Softmax
 {
     /// <summary>p = exp(z − m) / Σ exp(z − m), m = max z; also returns log Σ exp(z) = m + log Σ exp(z − m).</summary>
     public static void Row(ReadOnlySpan<float> z, Span<float> p, out float logSumExp)

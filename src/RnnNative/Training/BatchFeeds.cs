@@ -1,67 +1,114 @@
-using RnnNative.Data;
-using RnnNative.Models;
-
 namespace RnnNative.Training;
 
 /// <summary>
-/// Feed buffers of a <see cref="SequenceClassifier"/> for each batch size met, allocated once and refilled:
-/// a fed tensor is read in place, so refilling its array is all a step needs.
+/// Feed buffers of a batch: one preallocated tensor of shape (B, example dims...) per declared placeholder,
+/// allocated once per batch size B met and refilled in place (a fed tensor is read in place, so refilling its
+/// array is all a step needs).
 /// </summary>
-/// <remarks>An epoch has at most two batch sizes (B and the remainder N mod B), so this holds one or two sets.</remarks>
-internal sealed class BatchFeeds(SequenceClassifier model)
+/// <remarks>
+/// An epoch has at most two batch sizes (B and the remainder N mod B), so a <see cref="BatchFeeds"/> holds
+/// one or two <see cref="FeedBatch"/> sets. Fixed feeds (<see cref="SetFixed"/>: a training flag, a carried
+/// RNN state) are placed in every set's <see cref="FeedBatch.Feeds"/> as they are.
+/// </remarks>
+/// <example>
+/// <code>
+/// var feeds = new BatchFeeds().Add(model.X).Add(model.Y);
+/// var batch = feeds.For(indices.Length);
+/// data.Gather(indices, batch.Floats(model.X), batch.Ints(model.Y));
+/// session.Run(fetches, batch.Feeds);
+/// </code>
+/// </example>
+public sealed class BatchFeeds
 {
-    private readonly List<Set> _sets = [];
+    private readonly List<(Placeholder Placeholder, int[] ExampleDims)> _inputs = [];
+    private readonly Dictionary<Placeholder, Tensor> _fixed = [];
+    private readonly List<FeedBatch> _batches = [];
 
-    /// <summary>One batch size's buffers: x (B, T, I), y (B), lengths (B), and the feeds wrapping them.</summary>
-    internal sealed class Set
+    /// <summary>
+    /// Declares <paramref name="placeholder"/> as fed per batch with a (B, <paramref name="exampleDims"/>...)
+    /// tensor of its dtype; without dims they are the placeholder's shape after its batch axis (fully known).
+    /// </summary>
+    /// <exception cref="ArgumentException">The dims are unknown, negative, or the placeholder is declared twice.</exception>
+    /// <exception cref="InvalidOperationException">Buffers were already made.</exception>
+    public BatchFeeds Add(Placeholder placeholder, params int[] exampleDims)
     {
-        public Set(SequenceClassifier model, int size)
-        {
-            var o = model.Options;
-            Size = size;
-            X = new float[size * o.Steps * o.Inputs];
-            Y = new int[size];
-            Feeds = new FeedDict { [model.X] = Tensor.FromArray(X, size, o.Steps, o.Inputs), [model.Y] = Tensor.FromArray(Y, size) };
-            if (model.Lengths is not null)
-            {
-                Lengths = new int[size];
-                Feeds[model.Lengths] = Tensor.FromArray(Lengths, size);
-            }
-        }
-
-        public int Size { get; }
-        public float[] X { get; }
-        public int[] Y { get; }
-        public int[]? Lengths { get; }
-        public FeedDict Feeds { get; }
+        ArgumentNullException.ThrowIfNull(placeholder);
+        if (_batches.Count > 0) throw new InvalidOperationException("Declare every placeholder before the first batch is made.");
+        if (_inputs.Exists(i => i.Placeholder == placeholder))
+            throw new ArgumentException($"Placeholder '{placeholder.Name}' is declared twice.", nameof(placeholder));
+        int[] dims = exampleDims.Length > 0 ? (int[])exampleDims.Clone() : ExampleDimsOf(placeholder);
+        if (Array.Exists(dims, d => d < 0))
+            throw new ArgumentException($"Placeholder '{placeholder.Name}': example dims ({string.Join(", ", dims)}) must be known and >= 0.", nameof(exampleDims));
+        _inputs.Add((placeholder, dims));
+        return this;
     }
 
-    /// <summary>Fills the buffers for <paramref name="batch"/> of the batcher's current epoch; returns them.</summary>
-    public Set Fill(Batcher batcher, Dataset data, int batch)
+    /// <summary>Feeds <paramref name="value"/> (read in place) to <paramref name="placeholder"/> in every batch from now on.</summary>
+    public void SetFixed(Placeholder placeholder, Tensor value)
     {
-        var indices = batcher.BatchIndices(batch);
-        var set = For(indices.Length);
-        data.Gather(indices, set.X, set.Y, set.Lengths);
-        return set;
+        _fixed[placeholder] = value;
+        foreach (var batch in _batches) batch.Feeds[placeholder] = value;
     }
 
-    private Set For(int size)
+    /// <summary>The buffers for a batch of <paramref name="size"/> examples (made on first use, then reused).</summary>
+    public FeedBatch For(int size)
     {
-        foreach (var set in _sets)
-            if (set.Size == size) return set;
-        var created = new Set(model, size);
-        _sets.Add(created);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        foreach (var batch in _batches)
+            if (batch.Size == size) return batch;
+        var created = new FeedBatch(size, _inputs);
+        foreach (var (placeholder, value) in _fixed) created.Feeds[placeholder] = value;
+        _batches.Add(created);
         return created;
     }
 
-    /// <summary>Checks that a data set's shape matches the model's placeholders.</summary>
-    public static void CheckShape(SequenceClassifier model, Dataset data, string role)
+    private static int[] ExampleDimsOf(Placeholder placeholder)
     {
-        var o = model.Options;
-        if (data.Steps != o.Steps || data.Inputs != o.Inputs)
-            throw new ArgumentException(
-                $"The {role} data are {data.Steps} steps x {data.Inputs} inputs but the model expects {o.Steps} x {o.Inputs}.");
-        if (data.Classes > o.Classes)
-            throw new ArgumentException($"The {role} data have {data.Classes} classes but the model has {o.Classes} outputs.");
+        var shape = placeholder.Shape;
+        if (shape.Rank < 1) throw new ArgumentException($"Placeholder '{placeholder.Name}' is a scalar; it has no batch axis.", nameof(placeholder));
+        var dims = new int[shape.Rank - 1];
+        for (int k = 1; k < shape.Rank; k++) dims[k - 1] = shape[k];
+        if (Array.IndexOf(dims, -1) >= 0)
+            throw new ArgumentException($"Placeholder '{placeholder.Name}' has shape {shape}; give its example dims explicitly.", nameof(placeholder));
+        return dims;
     }
+}
+
+/// <summary>The buffers of one batch size: a tensor per placeholder declared in <see cref="BatchFeeds"/>, and the feeds wrapping them.</summary>
+public sealed class FeedBatch
+{
+    private readonly Dictionary<Placeholder, Tensor> _tensors = [];
+
+    internal FeedBatch(int size, IReadOnlyList<(Placeholder Placeholder, int[] ExampleDims)> inputs)
+    {
+        Size = size;
+        foreach (var (placeholder, exampleDims) in inputs)
+        {
+            int[] dims = [size, .. exampleDims];
+            long count = size;
+            foreach (int d in exampleDims) count *= d;
+            var tensor = placeholder.DType == DType.Int32
+                ? Tensor.FromArray(new int[count], dims)
+                : Tensor.FromArray(new float[count], dims);
+            _tensors.Add(placeholder, tensor);
+            Feeds[placeholder] = tensor;
+        }
+    }
+
+    /// <summary>Examples in the batch B.</summary>
+    public int Size { get; }
+
+    /// <summary>The feeds of a run over this batch (the buffers, and the fixed feeds).</summary>
+    public FeedDict Feeds { get; } = new();
+
+    /// <summary>The float32 buffer fed to <paramref name="placeholder"/>, (B, example dims...) row-major.</summary>
+    public float[] Floats(Placeholder placeholder) => Buffer(placeholder).Floats
+        ?? throw new InvalidOperationException($"Placeholder '{placeholder.Name}' is fed int32 values; use Ints.");
+
+    /// <summary>The int32 buffer fed to <paramref name="placeholder"/>, (B, example dims...) row-major.</summary>
+    public int[] Ints(Placeholder placeholder) => Buffer(placeholder).Ints
+        ?? throw new InvalidOperationException($"Placeholder '{placeholder.Name}' is fed float32 values; use Floats.");
+
+    private Tensor Buffer(Placeholder placeholder) => _tensors.TryGetValue(placeholder, out var t) ? t
+        : throw new ArgumentException($"Placeholder '{placeholder.Name}' is not declared in these batch feeds.", nameof(placeholder));
 }

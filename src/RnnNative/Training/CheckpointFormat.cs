@@ -4,20 +4,28 @@ using System.Text;
 
 namespace RnnNative.Training;
 
+/// <summary>The contents of a checkpoint file as read, before they become a <see cref="Checkpoint"/>.</summary>
+internal sealed record CheckpointPayload(int Version, string? ModelKind, string OptionsJson,
+    Dictionary<string, string> Metadata, Dictionary<string, Tensor> Variables);
+
 /// <summary>The byte layout of a <see cref="Checkpoint"/> (see its remarks) and every check made on reading it.</summary>
+/// <remarks>Version 1 (before model kinds) has no kind string: its payload starts with the options JSON.</remarks>
 internal static class CheckpointFormat
 {
+    /// <summary>The first version, written by builds whose checkpoints held only <see cref="Models.SequenceClassifier"/> options.</summary>
+    public const int Version1 = 1;
     public const long MaxFileBytes = int.MaxValue;
     private const int MaxRank = 8;
     private const int HeaderBytes = 8 + 4 + 4 + 8 + 32;
     private static ReadOnlySpan<byte> Magic => "RNNCKPT\x1A"u8;
 
-    public static byte[] Encode(Checkpoint checkpoint, string optionsJson)
+    public static byte[] Encode(Checkpoint checkpoint)
     {
         using var payload = new MemoryStream();
         using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
         {
-            w.Write(optionsJson);
+            w.Write(checkpoint.ModelKind);
+            w.Write(checkpoint.OptionsJson);
             w.Write(checkpoint.Metadata.Count);
             foreach (var (key, value) in checkpoint.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
@@ -38,13 +46,13 @@ internal static class CheckpointFormat
         return file;
     }
 
-    public static (string Json, Dictionary<string, string> Metadata, Dictionary<string, Tensor> Variables) Decode(
-        byte[] file, string source)
+    public static CheckpointPayload Decode(byte[] file, string source)
     {
-        var body = CheckEnvelope(file, source);
+        var (version, body) = CheckEnvelope(file, source);
         try
         {
             using var r = new BinaryReader(new MemoryStream(file, HeaderBytes, body, writable: false), Encoding.UTF8);
+            string? kind = version == Version1 ? null : r.ReadString();
             string json = r.ReadString();
             var metadata = new Dictionary<string, string>();
             int pairs = ReadCount(r, source, "metadata entries");
@@ -57,7 +65,7 @@ internal static class CheckpointFormat
                 if (!variables.TryAdd(name, tensor)) throw Malformed(source, $"variable '{name}' appears twice");
             }
             if (r.BaseStream.Position != body) throw Malformed(source, "bytes left after the last variable");
-            return (json, metadata, variables);
+            return new CheckpointPayload(version, kind, json, metadata, variables);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or DecoderFallbackException or FormatException)
         {
@@ -65,17 +73,17 @@ internal static class CheckpointFormat
         }
     }
 
-    // Magic, version, length and SHA-256; returns the payload length.
-    private static int CheckEnvelope(byte[] file, string source)
+    // Magic, version, length and SHA-256; returns the version and the payload length.
+    private static (int Version, int Length) CheckEnvelope(byte[] file, string source)
     {
         if (file.Length < Magic.Length || !file.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new CheckpointException($"'{source}' is not an RnnNative checkpoint (bad magic).");
         if (file.Length < HeaderBytes)
             throw new CheckpointException($"'{source}' is truncated: {file.Length} bytes, shorter than the {HeaderBytes}-byte header.");
         int version = BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(8));
-        if (version != Checkpoint.FormatVersion)
+        if (version is not (Version1 or Checkpoint.FormatVersion))
             throw new CheckpointException(
-                $"'{source}' has checkpoint format version {version}; this build reads version {Checkpoint.FormatVersion}.");
+                $"'{source}' has checkpoint format version {version}; this build reads versions {Version1} to {Checkpoint.FormatVersion}.");
         if (BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(12)) != 0)
             throw new CheckpointException($"'{source}' is corrupt: the reserved header field is not 0.");
         long length = BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(16));
@@ -88,7 +96,7 @@ internal static class CheckpointFormat
         SHA256.HashData(file.AsSpan(HeaderBytes), hash);
         if (!hash.SequenceEqual(file.AsSpan(24, 32)))
             throw new CheckpointException($"'{source}' is corrupt: the SHA-256 of its payload does not match its header.");
-        return (int)length;
+        return (version, (int)length);
     }
 
     private static void WriteTensor(BinaryWriter w, string name, Tensor tensor)

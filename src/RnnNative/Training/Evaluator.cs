@@ -16,7 +16,7 @@ public sealed class Evaluator
 {
     private readonly SequenceClassifier _model;
     private readonly Session _session;
-    private readonly BatchFeeds _feeds;
+    private readonly DatasetFeeds _feeds;
     private readonly Node[] _scoreFetches;
     private readonly Node[] _predictFetches;
 
@@ -26,7 +26,7 @@ public sealed class Evaluator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         _model = model;
         _session = session;
-        _feeds = new BatchFeeds(model);
+        _feeds = new DatasetFeeds(model.X, model.Y, model.Lengths);
         _scoreFetches = [model.Loss, model.Correct];
         _predictFetches = [model.Loss, model.Correct, model.Logits];
         BatchSize = batchSize;
@@ -40,14 +40,14 @@ public sealed class Evaluator
     /// <param name="withPredictions">Also return the arg-max class of each example.</param>
     public Evaluation Evaluate(Dataset data, bool withPredictions = false)
     {
-        BatchFeeds.CheckShape(_model, data, "evaluation");
+        Trainer.CheckShape(_model, data, "evaluation");
         var batcher = new Batcher(data.Count, BatchSize, seed: 0, shuffle: false);
         int[]? predictions = withPredictions ? new int[data.Count] : null;
         double lossSum = 0;
         int correct = 0, done = 0;
         for (int b = 0; b < batcher.BatchesPerEpoch; b++)
         {
-            var set = _feeds.Fill(batcher, data, b);
+            var set = _feeds.Fill(data, batcher.BatchIndices(b));
             var values = _session.Run(withPredictions ? _predictFetches : _scoreFetches, set.Feeds);
             lossSum += (double)values[0]!.ToScalar() * set.Size;
             foreach (float c in values[1]!.Floats!) correct += c != 0 ? 1 : 0;
@@ -61,14 +61,14 @@ public sealed class Evaluator
     /// <remarks>Labels are fed but not used; pass any labels below <see cref="SequenceClassifierOptions.Classes"/>.</remarks>
     public float[] Probabilities(Dataset data)
     {
-        BatchFeeds.CheckShape(_model, data, "prediction");
+        Trainer.CheckShape(_model, data, "prediction");
         int classes = _model.Options.Classes;
         var batcher = new Batcher(data.Count, BatchSize, seed: 0, shuffle: false);
         var result = new float[(long)data.Count * classes];
         int done = 0;
         for (int b = 0; b < batcher.BatchesPerEpoch; b++)
         {
-            var set = _feeds.Fill(batcher, data, b);
+            var set = _feeds.Fill(data, batcher.BatchIndices(b));
             var logits = _session.Run(_model.Logits, set.Feeds)!.Floats!;
             for (int r = 0; r < set.Size; r++)
                 Softmax.Row(logits.AsSpan(r * classes, classes), result.AsSpan((done + r) * classes, classes), out _);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RnnNative.Data;
 using RnnNative.Models;
 
@@ -6,7 +5,8 @@ namespace RnnNative.Training;
 
 /// <summary>
 /// Trains a <see cref="SequenceClassifier"/> for epochs of seeded, shuffled mini-batches and evaluates it
-/// after each epoch: the lecture's loop, <c>sess.run([training_op, loss], feed_dict)</c> per batch.
+/// after each epoch: the lecture's loop, <c>sess.run([training_op, loss], feed_dict)</c> per batch, run by a
+/// <see cref="TrainingLoop"/> over <see cref="DatasetFeeds"/>.
 /// </summary>
 /// <remarks>
 /// Batch buffers are allocated once and refilled in place. The train loss of an epoch is the mean over its
@@ -17,11 +17,11 @@ namespace RnnNative.Training;
 /// </remarks>
 public sealed class Trainer
 {
+    /// <summary>The names of the test metrics in <see cref="EpochResult.Metrics"/>.</summary>
+    public const string TestLossMetric = "test_loss", TestAccuracyMetric = "test_accuracy";
+
     private readonly SequenceClassifier _model;
-    private readonly Session _session;
-    private readonly BatchFeeds _feeds;
-    private readonly Node[] _stepFetches;
-    private readonly Stopwatch _clock = new();
+    private readonly DatasetFeeds _feeds;
 
     /// <summary>Creates a trainer for <paramref name="model"/> running in <paramref name="session"/>.</summary>
     public Trainer(SequenceClassifier model, Session session, TrainerOptions options)
@@ -29,21 +29,28 @@ public sealed class Trainer
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Epochs);
         _model = model;
-        _session = session;
         Options = options;
-        _feeds = new BatchFeeds(model);
-        _stepFetches = [model.TrainOp, model.Loss];
+        _feeds = new DatasetFeeds(model.X, model.Y, model.Lengths);
+        Loop = new TrainingLoop(session, model.TrainOp, model.Loss,
+            new TrainingLoopOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, ShuffleSeed = options.ShuffleSeed });
         Evaluator = new Evaluator(model, session, options.EffectiveEvalBatchSize);
     }
 
     /// <summary>Epochs, batch size, seed.</summary>
     public TrainerOptions Options { get; }
 
+    /// <summary>The loop that runs the steps (its position, for a checkpoint).</summary>
+    public TrainingLoop Loop { get; }
+
     /// <summary>The evaluator used on the test set after each epoch.</summary>
     public Evaluator Evaluator { get; }
 
     /// <summary>Called after every training batch (on the training thread).</summary>
-    public Action<TrainingProgress>? Progress { get; set; }
+    public Action<TrainingProgress>? Progress
+    {
+        get => Loop.Progress;
+        set => Loop.Progress = value;
+    }
 
     /// <summary>Called after every epoch once it is evaluated (e.g. to save a checkpoint).</summary>
     public Action<EpochMetrics>? EpochCompleted { get; set; }
@@ -54,46 +61,36 @@ public sealed class Trainer
     /// <param name="cancellation">Stops training after the current batch.</param>
     public IReadOnlyList<EpochMetrics> Fit(Dataset train, Dataset? test, CancellationToken cancellation = default)
     {
-        BatchFeeds.CheckShape(_model, train, "training");
-        if (test is not null) BatchFeeds.CheckShape(_model, test, "test");
+        CheckShape(_model, train, "training");
+        if (test is not null) CheckShape(_model, test, "test");
         if (train.Count == 0) throw new ArgumentException("The training set is empty.", nameof(train));
-        var batcher = new Batcher(train.Count, Options.BatchSize, Options.ShuffleSeed);
         var history = new List<EpochMetrics>();
-        _clock.Restart();
-        for (int epoch = 1; epoch <= Options.Epochs && !cancellation.IsCancellationRequested; epoch++)
+        Loop.Evaluate = test is null ? null : _ => Scores(test);
+        Loop.EpochCompleted = r =>
         {
-            var (loss, rate, completed) = TrainEpoch(batcher, train, epoch, cancellation);
-            var scores = test is null ? null : Evaluator.Evaluate(test);
-            var metrics = new EpochMetrics(epoch, loss, scores?.Loss ?? double.NaN, scores?.Accuracy ?? double.NaN,
-                rate, _clock.Elapsed.TotalSeconds, completed);
+            var metrics = new EpochMetrics(r.Epoch, r.TrainLoss, r.Metrics.GetValueOrDefault(TestLossMetric, double.NaN),
+                r.Metrics.GetValueOrDefault(TestAccuracyMetric, double.NaN), r.SamplesPerSecond, r.ElapsedSeconds, r.Completed);
             history.Add(metrics);
             EpochCompleted?.Invoke(metrics);
-        }
+        };
+        Loop.Fit(_feeds.Over(train), cancellation);
         return history;
     }
 
-    // One pass over the shuffled training set; returns the mean batch loss, samples/s and whether it finished.
-    private (double MeanLoss, double SamplesPerSecond, bool Completed) TrainEpoch(
-        Batcher batcher, Dataset train, int epoch, CancellationToken cancellation)
+    private Dictionary<string, double> Scores(Dataset test)
     {
-        batcher.BeginEpoch(epoch - 1);
-        long start = Stopwatch.GetTimestamp();
-        double lossSum = 0, rate = 0;
-        int batches = batcher.BatchesPerEpoch, samples = 0, done = 0;
-        while (done < batches)
-        {
-            var set = _feeds.Fill(batcher, train, done);
-            var values = _session.Run(_stepFetches, set.Feeds);
-            float loss = values[1]!.ToScalar();
-            if (!float.IsFinite(loss))
-                throw new TrainingDivergedException($"The training loss became {loss} at epoch {epoch}, batch {done + 1}; try a lower learning rate.");
-            lossSum += loss;
-            samples += set.Size;
-            done++;
-            rate = samples / Math.Max(Stopwatch.GetElapsedTime(start).TotalSeconds, 1e-9);
-            Progress?.Invoke(new TrainingProgress(epoch, done, batches, samples, train.Count, lossSum / done, rate));
-            if (cancellation.IsCancellationRequested) break;
-        }
-        return (lossSum / done, rate, done == batches);
+        var scores = Evaluator.Evaluate(test);
+        return new() { [TestLossMetric] = scores.Loss, [TestAccuracyMetric] = scores.Accuracy };
+    }
+
+    /// <summary>Checks that a data set's shape matches the model's placeholders.</summary>
+    internal static void CheckShape(SequenceClassifier model, Dataset data, string role)
+    {
+        var o = model.Options;
+        if (data.Steps != o.Steps || data.Inputs != o.Inputs)
+            throw new ArgumentException(
+                $"The {role} data are {data.Steps} steps x {data.Inputs} inputs but the model expects {o.Steps} x {o.Inputs}.");
+        if (data.Classes > o.Classes)
+            throw new ArgumentException($"The {role} data have {data.Classes} classes but the model has {o.Classes} outputs.");
     }
 }

@@ -10,7 +10,7 @@ public sealed class FuzzTests
 {
     private const int MutationsPerSeed = 800;
 
-    private static List<byte[]> IdxSeeds()
+    internal static List<byte[]> IdxSeeds()
     {
         var seeds = new List<byte[]>();
         int s = 0;
@@ -24,7 +24,7 @@ public sealed class FuzzTests
         return seeds;
     }
 
-    private static List<byte[]> CsvSeeds()
+    internal static List<byte[]> CsvSeeds()
     {
         string[] texts =
         [

@@ -3,6 +3,7 @@ using RnnNative.Cli;
 using RnnNative.Data;
 using RnnNative.Examples;
 using RnnNative.Tests.Data;
+using RnnNative.Training;
 
 namespace RnnNative.Tests.Examples;
 
@@ -30,12 +31,12 @@ public class ForecastTests
         var (trainer, session) = Create();
         using var _ = session;
         double before = trainer.Evaluate(test).Mse;
-        var progress = new List<StepProgress>();
+        var progress = new List<TrainingProgress>();
         var losses = trainer.Train(train, new ForecastTrainingOptions { Iterations = 80, BatchSize = 16 }, progress.Add);
         double after = trainer.Evaluate(test).Mse;
 
         Assert.Equal(80, losses.Count);
-        Assert.Equal(Enumerable.Range(1, 80), progress.Select(p => p.Step));
+        Assert.Equal(Enumerable.Range(1, 80), progress.Select(p => (int)p.Step));
         Assert.True(losses.TakeLast(10).Average() < 0.2 * losses.Take(10).Average(), $"batch MSE {losses[0]} -> {losses[^1]}");
         Assert.True(after < 0.1 * before, $"held-out MSE {before} -> {after}");
     }

@@ -53,10 +53,10 @@ public class CheckpointTests
         Checkpoint.Capture(session, Small, new Dictionary<string, string> { ["epoch"] = "7", ["note"] = "ünïcode" }).Save(path);
 
         var loaded = Checkpoint.Load(path);
-        Assert.Equal(Small, loaded.Options);
+        Assert.Equal(Small, loaded.ClassifierOptions);
         Assert.Equal("7", loaded.Metadata["epoch"]);
         Assert.Equal("ünïcode", loaded.Metadata["note"]);
-        var rebuilt = new SequenceClassifier(loaded.Options);
+        var rebuilt = new SequenceClassifier(loaded.ClassifierOptions);
         using var restored = new Session(rebuilt.Graph);
         loaded.Restore(restored, path);
         Assert.Equal(model.Graph.GlobalVariables.Count, rebuilt.Graph.GlobalVariables.Count);

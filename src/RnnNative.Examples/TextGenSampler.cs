@@ -45,7 +45,7 @@ public sealed class TextGenSampler(TextGenModel model, Session session, TextGenV
         for (int p = 0; p < state.Length; p++) feeds[model.InitialState[p]] = state[p];
         var values = session.Run([model.Logits, .. model.FinalState], feeds);
         for (int p = 0; p < state.Length; p++) state[p] = values[1 + p]!;
-        return values[0]!.Floats!;
+        return values[0]!.ToFloatArray();
     }
 
     // One draw from p = softmax(z / τ) by inverting the cumulative distribution.

@@ -1,20 +1,20 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using RnnNative.Models;
 using RnnNative.Training;
 
 namespace RnnNative.Examples;
 
 /// <summary>
-/// Saves and loads a <see cref="TextGenModel"/> with its vocabulary in the <see cref="Checkpoint"/> file format
-/// (atomic write, SHA-256, format version): the weights as the checkpoint's variables, the options and the
-/// vocabulary as metadata under <c>textgen.*</c>.
+/// Saves and loads a <see cref="TextGenModel"/> with its vocabulary as a <see cref="Checkpoint"/> (atomic write,
+/// SHA-256, format version): the weights as its variables, model kind <see cref="Kind"/> with the
+/// <see cref="TextGenOptions"/>, and the vocabulary as the metadata entry <c>textgen.vocabulary</c>.
 /// </summary>
+/// <remarks>Format version 1 files kept the kind and options in metadata (<c>model.kind</c>, <c>textgen.options</c>); they still load.</remarks>
 public static class TextGenCheckpoint
 {
-    /// <summary>Metadata key marking a text-generation checkpoint.</summary>
-    public const string KindKey = "model.kind", Kind = "textgen";
-    private const string OptionsKey = "textgen.options", VocabularyKey = "textgen.vocabulary";
+    /// <summary>The model kind of a text-generation checkpoint.</summary>
+    public const string Kind = "textgen";
+    private const string Version1OptionsKey = "textgen.options", VocabularyKey = "textgen.vocabulary";
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Writes the session's weights, <paramref name="model"/>'s options and the vocabulary to <paramref name="path"/> atomically.</summary>
@@ -23,12 +23,9 @@ public static class TextGenCheckpoint
     {
         var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
         {
-            [KindKey] = Kind,
-            [OptionsKey] = JsonSerializer.Serialize(model.Options, Json),
             [VocabularyKey] = vocabulary.Serialize(),
         };
-        // The classifier options slot of the format is unused here: the model is described by textgen.options.
-        Checkpoint.Capture(session, new SequenceClassifierOptions(), meta).Save(path);
+        Checkpoint.Capture(session, Kind, model.Options, meta).Save(path);
     }
 
     /// <summary>Reads a checkpoint written by <see cref="Save"/>: the options, vocabulary and the checkpoint itself (for <see cref="Checkpoint.Restore"/> and its metadata).</summary>
@@ -38,8 +35,10 @@ public static class TextGenCheckpoint
     {
         var checkpoint = Checkpoint.Load(path);
         var meta = checkpoint.Metadata;
-        if (meta.GetValueOrDefault(KindKey) != Kind || !meta.TryGetValue(OptionsKey, out var json) || !meta.TryGetValue(VocabularyKey, out var symbols))
-            throw new CheckpointException($"'{path}' is not a text-generation checkpoint (no {KindKey}={Kind} with its options and vocabulary).");
+        string? json = checkpoint.Version == 1 ? meta.GetValueOrDefault(Version1OptionsKey) : checkpoint.OptionsJson;
+        if (checkpoint.ModelKind != Kind || json is null || !meta.TryGetValue(VocabularyKey, out var symbols))
+            throw new CheckpointException($"'{path}' is not a text-generation checkpoint (it holds a {checkpoint.ModelKind} model; " +
+                $"a text generator has kind {Kind}, its options and vocabulary).");
         try
         {
             var options = JsonSerializer.Deserialize<TextGenOptions>(json, Json) ?? throw new JsonException("null options");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RnnNative.Data;
 using RnnNative.Training;
 
@@ -45,29 +44,23 @@ public sealed class ForecastTrainer(ForecastModel model, Session session)
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     public IReadOnlyList<double> Train(TimeSeriesDataset train, ForecastTrainingOptions options,
-        Action<StepProgress>? progress = null, CancellationToken cancellation = default)
+        Action<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         CheckSteps(train, "training");
         ArgumentOutOfRangeException.ThrowIfNegative(options.Iterations, "options.Iterations");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, "options.BatchSize");
-        int batch = Math.Min(options.BatchSize, train.Count), steps = Model.Options.Steps;
-        var batcher = new Batcher(train.Count, batch, options.ShuffleSeed, shuffle: true, dropLast: true);
-        float[] x = new float[batch * steps], y = new float[batch * steps];
-        var feeds = new FeedDict { [Model.X] = Tensor.FromArray(x, batch, steps, 1), [Model.Y] = Tensor.FromArray(y, batch, steps, 1) };
-        var losses = new List<double>(options.Iterations);
-        long start = Stopwatch.GetTimestamp();
-        for (int step = 0, epoch = 0, b = 0; step < options.Iterations && !cancellation.IsCancellationRequested; step++, b++)
+        var loop = new TrainingLoop(session, Model.TrainOp, Model.Loss, new TrainingLoopOptions
         {
-            if (b == batcher.BatchesPerEpoch) (b, epoch) = (0, epoch + 1);
-            if (b == 0) batcher.BeginEpoch(epoch);
-            batcher.Fill(train, b, x, y);
-            float loss = session.Run(_stepFetches, feeds)[1]!.ToScalar();
-            if (!float.IsFinite(loss))
-                throw new TrainingDivergedException($"The training MSE became {loss} at step {step + 1}; try a lower learning rate.");
-            losses.Add(loss);
-            double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            progress?.Invoke(new StepProgress(step + 1, options.Iterations, loss, (step + 1.0) * batch / Math.Max(elapsed, 1e-9), elapsed));
-        }
+            Epochs = null, MaxSteps = options.Iterations, BatchSize = Math.Min(options.BatchSize, train.Count),
+            ShuffleSeed = options.ShuffleSeed, DropLastPartialBatch = true,
+        });
+        var losses = new List<double>(options.Iterations);
+        loop.Progress = p =>
+        {
+            losses.Add(p.Loss);
+            progress?.Invoke(p);
+        };
+        loop.Fit(new WindowFeeds(Model, train), cancellation);
         return losses;
     }
 
@@ -131,7 +124,7 @@ public sealed class ForecastTrainer(ForecastModel model, Session session)
         for (int k = 0; k < count; k++)
         {
             series.AsSpan(k, steps).CopyTo(window);
-            series[steps + k] = session.Run(Model.Outputs, feeds)!.Floats![steps - 1];
+            series[steps + k] = session.Run(Model.Outputs, feeds)!.ToFloatArray()[steps - 1];
         }
         return series[steps..];
     }
@@ -147,8 +140,23 @@ public sealed class ForecastTrainer(ForecastModel model, Session session)
         {
             int size = batcher.Fill(data, b, x, y);
             var xs = size == batch ? x : x[..(size * steps)];
-            var outputs = session.Run(Model.Outputs, new FeedDict { [Model.X] = Tensor.FromArray(xs, size, steps, 1) })!.Floats!;
+            var outputs = session.Run(Model.Outputs, new FeedDict { [Model.X] = Tensor.FromArray(xs, size, steps, 1) })!.ToFloatArray();
             visit(outputs, y, size);
+        }
+    }
+
+    // Windows x (B, T, 1) and targets y (B, T, 1) of a series, gathered into reused buffers.
+    private sealed class WindowFeeds(ForecastModel model, TimeSeriesDataset data) : IBatchSource
+    {
+        private readonly BatchFeeds _feeds = new BatchFeeds().Add(model.X, model.Options.Steps, 1).Add(model.Y, model.Options.Steps, 1);
+
+        public int Count => data.Count;
+
+        public FeedBatch Fill(ReadOnlySpan<int> indices)
+        {
+            var batch = _feeds.For(indices.Length);
+            data.Gather(indices, batch.Floats(model.X), batch.Floats(model.Y));
+            return batch;
         }
     }
 

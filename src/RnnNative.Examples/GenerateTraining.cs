@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RnnNative.Data;
 using RnnNative.Training;
 
@@ -32,8 +31,9 @@ public sealed class RowGeneratorTrainer
 {
     private readonly RowGenerator _model;
     private readonly Session _session;
-    private readonly List<Feeds> _feeds = [];
-    private readonly Node[] _stepFetches;
+    private readonly BatchFeeds _feeds;
+    private readonly int[] _labels;
+    private readonly TrainingLoop _loop;
     private SplitMix64 _noise;
 
     /// <summary>Creates a trainer for <paramref name="model"/> in <paramref name="session"/> (variables initialised by the caller).</summary>
@@ -41,7 +41,10 @@ public sealed class RowGeneratorTrainer
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         (_model, _session, BatchSize, ShuffleSeed) = (model, session, batchSize, shuffleSeed);
-        _stepFetches = [model.TrainOp, model.Loss];
+        _feeds = new BatchFeeds().Add(model.Targets).Add(model.Condition);
+        if (model.Previous is not null) _feeds.Add(model.Previous);
+        _labels = new int[batchSize];
+        _loop = new TrainingLoop(session, model.TrainOp, model.Loss, new TrainingLoopOptions { BatchSize = batchSize, ShuffleSeed = shuffleSeed });
         _noise = new SplitMix64(SeedMixer.Mix(shuffleSeed, 0x5EED));
     }
 
@@ -58,28 +61,19 @@ public sealed class RowGeneratorTrainer
     public bool BinarizeInputs { get; init; }
 
     /// <summary>Called after every training batch.</summary>
-    public Action<TrainingProgress>? Progress { get; set; }
+    public Action<TrainingProgress>? Progress
+    {
+        get => _loop.Progress;
+        set => _loop.Progress = value;
+    }
 
     /// <summary>One pass over <paramref name="images"/> in a seeded order; the mean batch loss (taken before each update) and whether it finished.</summary>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     public (double MeanLoss, bool Completed) TrainEpoch(Dataset images, int epoch, CancellationToken cancellation = default)
     {
         CheckShape(images);
-        var batcher = new Batcher(images.Count, BatchSize, ShuffleSeed);
-        batcher.BeginEpoch(epoch - 1);
-        long start = Stopwatch.GetTimestamp();
-        double sum = 0;
-        int done = 0, samples = 0;
-        while (done < batcher.BatchesPerEpoch && !cancellation.IsCancellationRequested)
-        {
-            var feeds = Fill(images, batcher.BatchIndices(done));
-            float loss = _session.Run(_stepFetches, feeds.Dict)[1]!.ToScalar();
-            if (!float.IsFinite(loss))
-                throw new TrainingDivergedException($"The generator's loss became {loss} at epoch {epoch}, batch {done + 1}; try a lower learning rate.");
-            (sum, done, samples) = (sum + loss, done + 1, samples + feeds.Size);
-            double rate = samples / Math.Max(Stopwatch.GetElapsedTime(start).TotalSeconds, 1e-9);
-            Progress?.Invoke(new TrainingProgress(epoch, done, batcher.BatchesPerEpoch, samples, images.Count, sum / done, rate));
-        }
-        return (done == 0 ? double.NaN : sum / done, done == batcher.BatchesPerEpoch);
+        var result = _loop.TrainEpoch(new ImageFeeds(this, images), epoch, cancellation);
+        return (result.TrainLoss, result.Completed);
     }
 
     /// <summary>Mean per-pixel loss over every image of <paramref name="images"/> (teacher forced), in batches, in order.</summary>
@@ -91,7 +85,7 @@ public sealed class RowGeneratorTrainer
         for (int b = 0; b < batcher.BatchesPerEpoch; b++)
         {
             var feeds = Fill(images, batcher.BatchIndices(b));
-            sum += (double)_session.Run(_model.Loss, feeds.Dict)!.ToScalar() * feeds.Size;
+            sum += (double)_session.Run(_model.Loss, feeds.Feeds)!.ToScalar() * feeds.Size;
         }
         return images.Count == 0 ? double.NaN : sum / images.Count;
     }
@@ -111,7 +105,7 @@ public sealed class RowGeneratorTrainer
             condition[i * o.Classes + classes[i]] = 1f;
         }
         var feeds = new FeedDict { [_model.Condition] = Tensor.FromArray(condition, n, o.Classes) };
-        if (o.Form == RowGeneratorForm.RepeatVector) return _session.Run(_model.Pixels, feeds)!.Floats!;
+        if (o.Form == RowGeneratorForm.RepeatVector) return _session.Run(_model.Pixels, feeds)!.ToFloatArray();
         return Unroll(feeds, n, sampling, seed);
     }
 
@@ -131,7 +125,7 @@ public sealed class RowGeneratorTrainer
             feeds[m.StepRow!] = Tensor.FromArray(row, n, o.Columns);
             for (int i = 0; i < states.Length; i++) feeds[m.StepStates![i]] = states[i]!;
             var values = _session.Run(fetches, feeds);
-            float[] pixels = values[0]!.Floats!;
+            float[] pixels = values[0]!.ToFloatArray();
             for (int b = 0; b < n; b++) pixels.AsSpan(b * o.Columns, o.Columns).CopyTo(images.AsSpan((b * o.Rows + t) * o.Columns, o.Columns));
             row = sampling == RowSampling.Mean ? pixels : Array.ConvertAll(pixels, p => rng.NextSingle() < p ? 1f : 0f);
             states = values[1..];
@@ -139,27 +133,28 @@ public sealed class RowGeneratorTrainer
         return images;
     }
 
-    private Feeds Fill(Dataset images, ReadOnlySpan<int> indices)
+    // Targets (B, T, W) and labels from the images, the one-hot condition (B, K), and for the feedback form
+    // the previous rows (B, T, W): previous[b, 0, :] = 0, previous[b, t, :] = targets[b, t − 1, :] (or a 0/1 draw).
+    private FeedBatch Fill(Dataset images, ReadOnlySpan<int> indices)
     {
         int size = indices.Length;
-        var feeds = _feeds.Find(f => f.Size == size);
-        if (feeds is null) _feeds.Add(feeds = new Feeds(_model, size));
-        images.Gather(indices, feeds.Targets, feeds.Labels);
+        var feeds = _feeds.For(size);
+        var labels = _labels.AsSpan(0, size);
+        float[] targets = feeds.Floats(_model.Targets), condition = feeds.Floats(_model.Condition);
+        images.Gather(indices, targets, labels);
         var o = _model.Options;
-        Array.Clear(feeds.Condition);
-        for (int b = 0; b < feeds.Size; b++) feeds.Condition[b * o.Classes + feeds.Labels[b]] = 1f;
-        if (feeds.Previous is { } previous)
+        Array.Clear(condition);
+        for (int b = 0; b < size; b++) condition[b * o.Classes + labels[b]] = 1f;
+        if (_model.Previous is null) return feeds;
+        float[] previous = feeds.Floats(_model.Previous);
+        int image = o.Rows * o.Columns;
+        for (int b = 0; b < size; b++)
         {
-            // previous[b, 0, :] = 0; previous[b, t, :] = targets[b, t − 1, :]
-            int image = o.Rows * o.Columns;
-            for (int b = 0; b < feeds.Size; b++)
-            {
-                previous.AsSpan(b * image, o.Columns).Clear();
-                var source = feeds.Targets.AsSpan(b * image, image - o.Columns);
-                var destination = previous.AsSpan(b * image + o.Columns, image - o.Columns);
-                if (!BinarizeInputs) source.CopyTo(destination);
-                else for (int i = 0; i < source.Length; i++) destination[i] = _noise.NextSingle() < source[i] ? 1f : 0f;
-            }
+            previous.AsSpan(b * image, o.Columns).Clear();
+            var source = targets.AsSpan(b * image, image - o.Columns);
+            var destination = previous.AsSpan(b * image + o.Columns, image - o.Columns);
+            if (!BinarizeInputs) source.CopyTo(destination);
+            else for (int i = 0; i < source.Length; i++) destination[i] = _noise.NextSingle() < source[i] ? 1f : 0f;
         }
         return feeds;
     }
@@ -173,33 +168,9 @@ public sealed class RowGeneratorTrainer
             throw new ArgumentException($"The images have {images.Classes} classes but the generator is conditioned on {o.Classes}.");
     }
 
-    // The fed arrays of one batch size, allocated once and refilled: a fed tensor is read in place.
-    private sealed class Feeds
+    private sealed class ImageFeeds(RowGeneratorTrainer trainer, Dataset images) : IBatchSource
     {
-        public Feeds(RowGenerator model, int size)
-        {
-            var o = model.Options;
-            Size = size;
-            Targets = new float[size * o.Rows * o.Columns];
-            Labels = new int[size];
-            Condition = new float[size * o.Classes];
-            Dict = new FeedDict
-            {
-                [model.Targets] = Tensor.FromArray(Targets, size, o.Rows, o.Columns),
-                [model.Condition] = Tensor.FromArray(Condition, size, o.Classes),
-            };
-            if (model.Previous is not null)
-            {
-                Previous = new float[Targets.Length];
-                Dict[model.Previous] = Tensor.FromArray(Previous, size, o.Rows, o.Columns);
-            }
-        }
-
-        public int Size { get; }
-        public float[] Targets { get; }
-        public int[] Labels { get; }
-        public float[] Condition { get; }
-        public float[]? Previous { get; }
-        public FeedDict Dict { get; }
+        public int Count => images.Count;
+        public FeedBatch Fill(ReadOnlySpan<int> indices) => trainer.Fill(images, indices);
     }
 }

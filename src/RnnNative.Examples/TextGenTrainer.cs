@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RnnNative.Training;
 
 namespace RnnNative.Examples;
@@ -43,54 +42,74 @@ public sealed class TextGenTrainer(TextGenModel model, Session session)
     /// Runs <see cref="TextGenTrainingOptions.Iterations"/> steps over <paramref name="ids"/>; returns each
     /// step's mean loss in nats per character (taken before its update).
     /// </summary>
+    /// <remarks>Progress counts characters: a step trains B·T of them, a pass (an epoch of the loop) C chunks.</remarks>
     /// <exception cref="ArgumentException">The text is shorter than B·T + 1 characters.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
-    public IReadOnlyList<double> Train(int[] ids, TextGenTrainingOptions options, Action<StepProgress>? progress = null,
+    public IReadOnlyList<double> Train(int[] ids, TextGenTrainingOptions options, Action<TrainingProgress>? progress = null,
         CancellationToken cancellation = default)
     {
         int batch = options.BatchSize, steps = options.Steps;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch, "options.BatchSize");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps, "options.Steps");
         ArgumentOutOfRangeException.ThrowIfNegative(options.Iterations, "options.Iterations");
-        int chunks = ChunksPerPass(ids.Length, batch, steps);
-        if (chunks == 0)
+        if (ChunksPerPass(ids.Length, batch, steps) == 0)
             throw new ArgumentException($"The training text has {ids.Length} characters; {batch} rows x {steps} steps need at least {MinimumLength(batch, steps)}.", nameof(ids));
-        int rowLength = (ids.Length - 1) / batch;
-        int[] x = new int[batch * steps], y = new int[batch * steps];
-        var feeds = new FeedDict
-        {
-            [Model.X] = Tensor.FromArray(x, batch, steps), [Model.Y] = Tensor.FromArray(y, batch, steps), [Model.Training] = Tensor.Scalar(1f),
-        };
-        Node[] fetches = [Model.TrainOp, Model.Loss, .. Model.FinalState];
-        var zero = Model.ZeroState(batch);
-        for (int p = 0; p < zero.Length; p++) feeds[Model.InitialState[p]] = zero[p];
+        // One loop "example" is one chunk of all B rows, taken in order: an epoch is a pass over the text.
+        var loop = new TrainingLoop(session, Model.TrainOp, Model.Loss,
+            new TrainingLoopOptions { Epochs = null, MaxSteps = options.Iterations, BatchSize = 1, Shuffle = false }, Model.FinalState);
         var losses = new List<double>(options.Iterations);
-        long start = Stopwatch.GetTimestamp();
-        for (int step = 0; step < options.Iterations && !cancellation.IsCancellationRequested; step++)
+        loop.Progress = p =>
         {
-            int chunk = step % chunks;
-            FillChunk(ids, rowLength, chunk * steps, batch, steps, x, y);
-            var values = session.Run(fetches, feeds);
-            float loss = values[1]!.ToScalar();
-            if (!float.IsFinite(loss))
-                throw new TrainingDivergedException($"The training loss became {loss} at step {step + 1}; try a lower learning rate.");
-            losses.Add(loss);
-            bool passEnds = chunk == chunks - 1;
-            for (int p = 0; p < zero.Length; p++) feeds[Model.InitialState[p]] = passEnds ? zero[p] : values[2 + p]!;
-            double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            progress?.Invoke(new StepProgress(step + 1, options.Iterations, loss, (step + 1.0) * batch * steps / Math.Max(elapsed, 1e-9), elapsed));
-        }
+            losses.Add(p.Loss);
+            progress?.Invoke(p);
+        };
+        loop.Fit(new ChunkFeeds(Model, ids, batch, steps), cancellation);
         return losses;
     }
 
-    // x[b, t] = ids[b·S + offset + t], y[b, t] = ids[b·S + offset + t + 1]
-    private static void FillChunk(int[] ids, int rowLength, int offset, int batch, int steps, int[] x, int[] y)
+    // Chunk c of every row: x[b, t] = ids[b·S + c·T + t], y[b, t] = ids[b·S + c·T + t + 1]; the initial state is
+    // zero at c = 0, else the final state of chunk c − 1 (a fetched value, so gradients stop at the boundary).
+    private sealed class ChunkFeeds : IBatchSource
     {
-        for (int b = 0; b < batch; b++)
+        private readonly TextGenModel _model;
+        private readonly int[] _ids;
+        private readonly int _rows, _steps, _rowLength;
+        private readonly BatchFeeds _feeds;
+        private readonly Tensor[] _zero, _carried;
+
+        public ChunkFeeds(TextGenModel model, int[] ids, int rows, int steps)
         {
-            int from = b * rowLength + offset;
-            ids.AsSpan(from, steps).CopyTo(x.AsSpan(b * steps, steps));
-            ids.AsSpan(from + 1, steps).CopyTo(y.AsSpan(b * steps, steps));
+            (_model, _ids, _rows, _steps) = (model, ids, rows, steps);
+            _rowLength = (ids.Length - 1) / rows;
+            Count = ChunksPerPass(ids.Length, rows, steps);
+            _feeds = new BatchFeeds().Add(model.X, steps).Add(model.Y, steps);
+            _feeds.SetFixed(model.Training, Tensor.Scalar(1f));
+            _zero = model.ZeroState(rows);
+            _carried = (Tensor[])_zero.Clone();
+        }
+
+        public int Count { get; }
+
+        public int ItemsPerExample => _rows * _steps;
+
+        public FeedBatch Fill(ReadOnlySpan<int> indices)
+        {
+            int chunk = indices[0];
+            var batch = _feeds.For(_rows);
+            int[] x = batch.Ints(_model.X), y = batch.Ints(_model.Y);
+            for (int b = 0; b < _rows; b++)
+            {
+                int from = b * _rowLength + chunk * _steps;
+                _ids.AsSpan(from, _steps).CopyTo(x.AsSpan(b * _steps, _steps));
+                _ids.AsSpan(from + 1, _steps).CopyTo(y.AsSpan(b * _steps, _steps));
+            }
+            for (int p = 0; p < _zero.Length; p++) batch.Feeds[_model.InitialState[p]] = chunk == 0 ? _zero[p] : _carried[p];
+            return batch;
+        }
+
+        public void StepCompleted(FeedBatch batch, ReadOnlySpan<Tensor?> finalState)
+        {
+            for (int p = 0; p < _carried.Length; p++) _carried[p] = finalState[p]!;
         }
     }
 

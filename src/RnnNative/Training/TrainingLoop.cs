@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using RnnNative.Data;
+
+namespace RnnNative.Training;
+
+/// <summary>
+/// The one training loop: epochs of seeded, shuffled mini-batches of any graph, <c>sess.run([train_op, loss,
+/// *extra], feed_dict)</c> per batch, with progress after every batch, an evaluation and a callback (the
+/// checkpoint hook) after every epoch, an optional budget of steps, and cancellation after a batch.
+/// </summary>
+/// <remarks>
+/// <para>Per step: <see cref="IBatchSource.Fill"/> writes batch b of the epoch's order into preallocated feeds,
+/// the session runs the fetches, the loss is checked (a NaN or infinite loss throws
+/// <see cref="TrainingDivergedException"/>), the source sees the extra fetched values
+/// (<see cref="IBatchSource.StepCompleted"/>) and <see cref="Progress"/> is called. The loop itself allocates
+/// nothing per step beyond what <see cref="Session.Run(IReadOnlyList{Node}, FeedDict?)"/> returns.</para>
+/// <para>The order of epoch e (1-based) is <see cref="Batcher.BeginEpoch"/>(e − 1) of a batcher seeded with
+/// <see cref="TrainingLoopOptions.ShuffleSeed"/>, so it depends only on (seed, e). The train loss of an epoch is
+/// the mean of its batch losses, each fetched in the same run as its update (the loss before the update).</para>
+/// <para>A run ends after <see cref="TrainingLoopOptions.Epochs"/> epochs, after
+/// <see cref="TrainingLoopOptions.MaxSteps"/> steps (possibly inside an epoch, which is then reported with
+/// <see cref="EpochResult.Completed"/> = false), or after the batch during which cancellation was requested
+/// (that epoch too is evaluated and reported, not completed).</para>
+/// <para>Seams for what comes next: <see cref="State"/> is the loop position an exact resume would save
+/// (with the optimizer's moments and step); <see cref="Evaluate"/>'s named metrics are what early stopping or
+/// a best-model choice would monitor; a non-finite guard or an all-reduce of the gradients would sit in
+/// <see cref="Step"/> between the run and the update. The caller initialises (or restores) the variables first.</para>
+/// </remarks>
+public sealed class TrainingLoop
+{
+    private readonly Session _session;
+    private readonly Node[] _fetches;
+    private readonly Stopwatch _clock = new();
+    private Batcher? _batcher;
+
+    /// <summary>A loop running <paramref name="trainOp"/> and fetching <paramref name="loss"/> (a scalar) and <paramref name="extraFetches"/> each step.</summary>
+    public TrainingLoop(Session session, Node trainOp, Node loss, TrainingLoopOptions options, IReadOnlyList<Node>? extraFetches = null)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, "options.BatchSize");
+        if (options.Epochs is < 0) throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, "Epochs must be >= 0.");
+        if (options.MaxSteps is < 0) throw new ArgumentOutOfRangeException(nameof(options), options.MaxSteps, "MaxSteps must be >= 0.");
+        if (options.Epochs is null && options.MaxSteps is null)
+            throw new ArgumentException("Give the loop a bound: Epochs, MaxSteps or both.", nameof(options));
+        _session = session;
+        Options = options;
+        _fetches = [trainOp, loss, .. extraFetches ?? []];
+        State = new TrainingState(1, 0, 0, options.ShuffleSeed);
+    }
+
+    /// <summary>Epochs, step budget, batch size, shuffling.</summary>
+    public TrainingLoopOptions Options { get; }
+
+    /// <summary>Where the loop stands: the current epoch, batches done in it, steps done in all, the shuffle seed.</summary>
+    public TrainingState State { get; private set; }
+
+    /// <summary>Called after every training batch (on the training thread).</summary>
+    public Action<TrainingProgress>? Progress { get; set; }
+
+    /// <summary>Called after every epoch's training: named metrics of the model (e.g. <c>test_loss</c>), kept in <see cref="EpochResult.Metrics"/>.</summary>
+    public Func<EpochResult, IReadOnlyDictionary<string, double>>? Evaluate { get; set; }
+
+    /// <summary>Called after every epoch once it is evaluated: the place to save a checkpoint.</summary>
+    public Action<EpochResult>? EpochCompleted { get; set; }
+
+    /// <summary>Whether <see cref="TrainingLoopOptions.MaxSteps"/> steps are done.</summary>
+    public bool BudgetSpent => State.Step >= (Options.MaxSteps ?? long.MaxValue);
+
+    /// <summary>A run from epoch 1 and step 0: epoch after epoch until a bound or cancellation; returns every epoch's result.</summary>
+    public IReadOnlyList<EpochResult> Fit(IBatchSource data, CancellationToken cancellation = default)
+    {
+        var history = new List<EpochResult>();
+        State = new TrainingState(1, 0, 0, Options.ShuffleSeed);
+        _clock.Restart();
+        for (int epoch = 1; (Options.Epochs is not { } e || epoch <= e) && !BudgetSpent && !cancellation.IsCancellationRequested; epoch++)
+        {
+            var result = TrainEpoch(data, epoch, cancellation);
+            if (Evaluate?.Invoke(result) is { } metrics) result = result with { Metrics = metrics };
+            result = result with { ElapsedSeconds = _clock.Elapsed.TotalSeconds };
+            history.Add(result);
+            EpochCompleted?.Invoke(result);
+            if (!result.Completed) break;
+        }
+        return history;
+    }
+
+    /// <summary>
+    /// One pass over <paramref name="data"/> in the order of <paramref name="epoch"/> (1-based), stopped early by
+    /// the step budget or cancellation; no evaluation or callback.
+    /// </summary>
+    /// <exception cref="ArgumentException">The source is empty, or has no full batch when partial batches are dropped.</exception>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    public EpochResult TrainEpoch(IBatchSource data, int epoch, CancellationToken cancellation = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epoch);
+        var batcher = BatcherFor(data);
+        batcher.BeginEpoch(epoch - 1);
+        if (!_clock.IsRunning) _clock.Start();
+        State = State with { Epoch = epoch, Batch = 0 };
+        long start = Stopwatch.GetTimestamp();
+        double lossSum = 0, rate = 0;
+        int batches = batcher.BatchesPerEpoch, done = 0;
+        int examplesPerEpoch = batcher.DropLast ? batches * batcher.BatchSize : batcher.Count;
+        int items = 0, itemsPerEpoch = examplesPerEpoch * data.ItemsPerExample;
+        while (done < batches && !BudgetSpent && !cancellation.IsCancellationRequested)
+        {
+            var (loss, size) = Step(data, batcher.BatchIndices(done), epoch, done);
+            lossSum += loss;
+            items += size * data.ItemsPerExample;
+            done++;
+            double epochSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            rate = items / Math.Max(epochSeconds, 1e-9);
+            Progress?.Invoke(new TrainingProgress(epoch, done, batches, items, itemsPerEpoch, lossSum / done, rate)
+            {
+                Step = State.Step, PlannedSteps = PlannedSteps(batches), Loss = loss, ElapsedSeconds = _clock.Elapsed.TotalSeconds,
+            });
+        }
+        return new EpochResult(epoch, done == 0 ? double.NaN : lossSum / done, done, items, rate, _clock.Elapsed.TotalSeconds, done == batches);
+    }
+
+    // One update on the batch at `indices`: fill, run, check the loss, hand the extra values to the source.
+    private (float Loss, int Size) Step(IBatchSource data, ReadOnlySpan<int> indices, int epoch, int batch)
+    {
+        var feeds = data.Fill(indices);
+        var values = _session.Run(_fetches, feeds.Feeds);
+        float loss = values[1]!.ToScalar();
+        if (!float.IsFinite(loss))
+            throw new TrainingDivergedException(
+                $"The training loss became {loss} at epoch {epoch}, batch {batch + 1} (step {State.Step + 1}); try a lower learning rate.");
+        State = State with { Batch = batch + 1, Step = State.Step + 1 };
+        data.StepCompleted(feeds, values.AsSpan(2));
+        return (loss, indices.Length);
+    }
+
+    private Batcher BatcherFor(IBatchSource data)
+    {
+        if (data.Count == 0) throw new ArgumentException("The training set is empty.", nameof(data));
+        if (_batcher is null || _batcher.Count != data.Count)
+            _batcher = new Batcher(data.Count, Options.BatchSize, Options.ShuffleSeed, Options.Shuffle, Options.DropLastPartialBatch);
+        if (_batcher.BatchesPerEpoch == 0)
+            throw new ArgumentException($"The training set has {data.Count} examples, fewer than one batch of {Options.BatchSize}, and partial batches are dropped.", nameof(data));
+        return _batcher;
+    }
+
+    // Steps the whole run will take: the budget, or every batch of every epoch, whichever is fewer.
+    private long PlannedSteps(int batchesPerEpoch)
+    {
+        long byEpochs = Options.Epochs is { } e ? (long)e * batchesPerEpoch : long.MaxValue;
+        return Math.Min(byEpochs, Options.MaxSteps ?? long.MaxValue);
+    }
+}

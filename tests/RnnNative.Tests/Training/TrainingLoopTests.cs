@@ -1,0 +1,183 @@
+using RnnNative.Data;
+using RnnNative.Training;
+
+namespace RnnNative.Tests.Training;
+
+public class TrainingLoopTests
+{
+    // loss = mean((x·w − t)²) over a batch of rows x (B, 2) with targets t (B, 1): a graph that is not a classifier.
+    private sealed class Regression
+    {
+        public Regression()
+        {
+            Graph = new Graph(7);
+            X = Graph.Placeholder("x", new Shape(-1, 2));
+            T = Graph.Placeholder("t", new Shape(-1, 1));
+            var w = Graph.Variable("w", new Shape(2, 1), Initializer.Zeros);
+            Loss = Ops.ReduceMean(Ops.Square(Ops.Subtract(Ops.MatMul(X, w), T)), name: "loss");
+            TrainOp = new GradientDescentOptimizer(0.1f).Minimize(Loss);
+            Session = new Session(Graph);
+            Session.Run(Graph.GlobalVariablesInitializer());
+        }
+
+        public Graph Graph { get; }
+        public Placeholder X { get; }
+        public Placeholder T { get; }
+        public Node Loss { get; }
+        public Node TrainOp { get; }
+        public Session Session { get; }
+
+        public TrainingLoop Loop(TrainingLoopOptions options, IReadOnlyList<Node>? extra = null) => new(Session, TrainOp, Loss, options, extra);
+    }
+
+    // Example n is the row (u, 1), u = n / N, with target 0.5·u + 0.2; records every batch of indices it is asked for.
+    private sealed class RecordingSource(Regression model, int count, float poison = 0) : IBatchSource
+    {
+        private readonly BatchFeeds _feeds = new BatchFeeds().Add(model.X).Add(model.T);
+
+        public List<int[]> Batches { get; } = [];
+        public List<float> ExtraValues { get; } = [];
+        public int Count => count;
+        public int ItemsPerExample => 2;
+
+        public FeedBatch Fill(ReadOnlySpan<int> indices)
+        {
+            Batches.Add(indices.ToArray());
+            var batch = _feeds.For(indices.Length);
+            float[] x = batch.Floats(model.X), t = batch.Floats(model.T);
+            for (int k = 0; k < indices.Length; k++)
+            {
+                float u = indices[k] / (float)count;
+                (x[2 * k], x[2 * k + 1], t[k]) = (u + poison, 1f, 0.5f * u + 0.2f);
+            }
+            return batch;
+        }
+
+        public void StepCompleted(FeedBatch batch, ReadOnlySpan<Tensor?> extraValues)
+        {
+            if (extraValues.Length > 0) ExtraValues.Add(extraValues[0]!.ToScalar());
+        }
+    }
+
+    [Fact]
+    public void AStepBudgetRunsAcrossEpochsInEachEpochsSeededOrder()
+    {
+        var model = new Regression();
+        var source = new RecordingSource(model, count: 10);
+        var loop = model.Loop(new TrainingLoopOptions { Epochs = null, MaxSteps = 7, BatchSize = 3, ShuffleSeed = 5, DropLastPartialBatch = true });
+        var history = loop.Fit(source);
+
+        // 3 full batches per epoch (the tenth example dropped): epochs 1 and 2 complete, 1 batch of epoch 3.
+        Assert.Equal([(1, 3, true), (2, 3, true), (3, 1, false)], history.Select(r => (r.Epoch, r.Batches, r.Completed)));
+        Assert.Equal(new TrainingState(3, 1, 7, 5), loop.State);
+        Assert.True(loop.BudgetSpent);
+        for (int epoch = 1; epoch <= 3; epoch++)
+        {
+            int[] order = Shuffle.Permutation(10, Shuffle.EpochSeed(5, epoch - 1));
+            int[] seen = source.Batches.Skip(3 * (epoch - 1)).Take(3).SelectMany(b => b).ToArray();
+            Assert.Equal(order[..seen.Length], seen);
+        }
+        Assert.All(source.Batches, b => Assert.Equal(3, b.Length));
+    }
+
+    [Fact]
+    public void ProgressComesAfterEveryStepAndTheEpochLossIsTheMeanOfItsBatchLosses()
+    {
+        var model = new Regression();
+        var source = new RecordingSource(model, count: 7);
+        var loop = model.Loop(new TrainingLoopOptions { Epochs = 2, BatchSize = 3 }, extra: [model.Loss]);
+        var progress = new List<TrainingProgress>();
+        loop.Progress = progress.Add;
+        var history = loop.Fit(source);
+
+        // 7 examples in batches of 3, 3, 1; 2 items per example.
+        Assert.Equal(Enumerable.Range(1, 6).Select(s => (long)s), progress.Select(p => p.Step));
+        Assert.All(progress, p => Assert.Equal(6, p.PlannedSteps));
+        Assert.Equal([6, 12, 14, 6, 12, 14], progress.Select(p => p.Samples));
+        Assert.All(progress, p => Assert.Equal(14, p.SamplesPerEpoch));
+        Assert.Equal(progress.Select(p => (float)p.Loss), source.ExtraValues); // the extra fetch is the loss itself
+        for (int e = 0; e < 2; e++)
+        {
+            var batches = progress.Skip(3 * e).Take(3).ToArray();
+            Assert.Equal(batches.Average(p => p.Loss), history[e].TrainLoss, 12);
+            Assert.Equal(history[e].TrainLoss, batches[^1].MeanLoss, 12);
+        }
+        Assert.True(history[1].TrainLoss < history[0].TrainLoss, $"{history[0].TrainLoss} -> {history[1].TrainLoss}");
+    }
+
+    [Fact]
+    public void CancellationStopsAfterTheBatchAndThatEpochIsStillEvaluatedAndReported()
+    {
+        var model = new Regression();
+        var source = new RecordingSource(model, count: 12);
+        var loop = model.Loop(new TrainingLoopOptions { Epochs = 5, BatchSize = 3 });
+        using var stop = new CancellationTokenSource();
+        loop.Progress = p =>
+        {
+            if (p.Step == 6) stop.Cancel();
+        };
+        int evaluated = 0;
+        loop.Evaluate = r => new Dictionary<string, double> { ["evaluations"] = ++evaluated };
+        var reported = new List<EpochResult>();
+        loop.EpochCompleted = reported.Add;
+        var history = loop.Fit(source, stop.Token);
+
+        Assert.Equal([(1, 4, true), (2, 2, false)], history.Select(r => (r.Epoch, r.Batches, r.Completed)));
+        Assert.Equal(history, reported);
+        Assert.Equal([1.0, 2.0], history.Select(r => r.Metrics["evaluations"]));
+        Assert.Equal(6, source.Batches.Count);
+    }
+
+    [Fact]
+    public void ANonFiniteLossStopsTrainingNamingWhereItHappened()
+    {
+        var model = new Regression();
+        var source = new RecordingSource(model, count: 6, poison: float.NaN);
+        var e = Assert.Throws<TrainingDivergedException>(() => model.Loop(new TrainingLoopOptions { Epochs = 1, BatchSize = 2 }).Fit(source));
+        Assert.Contains("became NaN at epoch 1, batch 1 (step 1)", e.Message);
+    }
+
+    [Fact]
+    public void BadOptionsAndDataAreRejected()
+    {
+        var model = new Regression();
+        Assert.Throws<ArgumentException>(() => model.Loop(new TrainingLoopOptions { Epochs = null, MaxSteps = null }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Loop(new TrainingLoopOptions { BatchSize = 0 }));
+        var dropAll = model.Loop(new TrainingLoopOptions { BatchSize = 8, DropLastPartialBatch = true });
+        var e = Assert.Throws<ArgumentException>(() => dropAll.Fit(new RecordingSource(model, count: 5)));
+        Assert.Contains("5 examples, fewer than one batch of 8", e.Message);
+        Assert.Throws<ArgumentException>(() => dropAll.Fit(new RecordingSource(model, count: 0)));
+    }
+
+    [Fact]
+    public void TheLoopAllocatesNothingPerStepBeyondWhatTheSessionRunReturns()
+    {
+        var model = new Regression();
+        var source = new RecordingSource(model, count: 64);
+        var (shortRun, longRun) = (Options(5), Options(15));
+        TrainingLoopOptions Options(int steps) => new() { Epochs = null, MaxSteps = steps, BatchSize = 4 };
+        var (a, b) = (model.Loop(shortRun), model.Loop(longRun));
+        a.Fit(source);
+        b.Fit(source); // batchers, buffers, JIT
+        source.Batches.Capacity = 1000;
+        long Allocated(Action run)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            run();
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        long tenLoopSteps = Allocated(() => b.Fit(source)) - Allocated(() => a.Fit(source));
+
+        var feeds = source.Fill([0, 1, 2, 3]).Feeds;
+        Node[] fetches = [model.TrainOp, model.Loss];
+        long tenRuns = Allocated(() =>
+        {
+            for (int k = 0; k < 10; k++) model.Session.Run(fetches, feeds);
+        });
+        long tenRecords = Allocated(() =>
+        {
+            for (int k = 0; k < 10; k++) source.Batches.Add(new int[4]);
+        });
+        Assert.Equal(tenRuns + tenRecords, tenLoopSteps);
+    }
+}
