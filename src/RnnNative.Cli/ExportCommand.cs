@@ -34,13 +34,13 @@ internal static class ExportCommand
         OnnxExportResult result;
         try
         {
-            result = Onnx.Export(checkpoint.Options, checkpoint.Variables, onnx);
+            result = Onnx.Export(checkpoint.ClassifierOptions, checkpoint.Variables, onnx);
         }
         catch (OnnxExportException e)
         {
             throw new CliException($"'{path}' cannot be exported to ONNX: {e.Message}");
         }
-        console.WriteLine($"model:   {path}: {TrainCommand.Describe(checkpoint.Options)}");
+        console.WriteLine($"model:   {path}: {TrainCommand.Describe(checkpoint.ClassifierOptions)}");
         console.WriteLine($"wrote    {result.Path} ({result.Bytes:N0} bytes, ONNX opset {result.Opset}, IR version {result.IrVersion})");
         foreach (var input in result.Inputs) console.WriteLine($"input    {input}");
         foreach (var output in result.Outputs) console.WriteLine($"output   {output}");
