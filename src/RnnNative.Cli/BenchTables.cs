@@ -33,7 +33,7 @@ internal static class BenchTables
         if (first is not null)
             console.WriteLine($"GEMM FLOPs per step: {first.FlopsPerStep:N0} in {first.GemmCallsPerStep} calls; load average {F(first.LoadAverage, 2)}");
         foreach (var r in results.DistinctBy(r => r.Backend))
-            console.WriteLine($"{r.Backend}: {r.Kernel}; check: max relative gradient error {r.CheckMaxRelativeError:G2}");
+            console.WriteLine($"{r.Backend} ({r.Precision}): {r.Kernel}; check: max relative gradient error {r.CheckMaxRelativeError:G2}");
     }
 
     // The GEMM column of the breakdown by shape: the shapes that took at least 1% of that thread's GEMM time.
