@@ -80,7 +80,8 @@ public static class TrainingBenchmark
             PercentOfBound = options.Batch / p50 / bound * 100, AllocatedBytesPerStep = m.AllocatedPerStep,
             GemmOnlyStepMs = gemmOnly * 1e3, GemmOnlyPercentOfBound = options.Batch / gemmOnly / bound * 100,
             PercentOfGemmOnly = gemmOnly / p50 * 100, FlopsPerStep = m.Flops, GemmCallsPerStep = m.Calls,
-            Kernel = blas.Kernel, MklKernel = blas.Kind == BlasKind.Mkl ? MklNative.KernelLibrary() : null,
+            Kernel = options.Precision == Precision.BFloat16 ? $"{blas.Kernel}; bf16 GEMMs: {blas.Bf16Kernel}" : blas.Kernel,
+            MklKernel = blas.Kind == BlasKind.Mkl ? MklNative.KernelLibrary() : null,
             BlasVersion = blas.Version, CheckMaxRelativeError = m.CheckError, Breakdown = m.Breakdown,
             GemmShapes = m.Shapes, LoadAverage = m.Load,
         };
