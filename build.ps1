@@ -3,7 +3,8 @@
 .SYNOPSIS
     RnnNative build tasks. Run with `dotnet tool restore && dotnet pwsh build.ps1 <task>` (no PowerShell install needed).
 .DESCRIPTION
-    deps   Fetch OpenBLAS and Intel MKL from Debian packages into native/lib (idempotent; -Force to refetch).
+    deps   Fetch OpenBLAS and Intel MKL from Debian packages into native/lib (idempotent; -Force to refetch), and
+           install Open MPI (openmpi-bin, libopenmpi3) with apt-get when it is missing and we are root.
     build  Build the solution.
     test   deps, then run every test; prints "Tests: N passed, N failed, N skipped"; exit code 1 on any failure.
     pack   deps, then NuGet packages into artifacts/packages (RnnNative, RnnNative.Runtime.OpenBlas,
@@ -13,20 +14,23 @@
     data   Data preparation (build/Data.ps1).
     fuzz   Fuzz the IDX, CSV and checkpoint readers for -Seconds N (default 300); saves new inputs to the corpus (build/Fuzz.ps1).
     soak   Train for -Minutes N (default 30) sampling RSS, handles and threads; prints slopes per hour (build/Soak.ps1).
+    Options: -Configuration Debug|Release (default Release), -Force (deps). For train and bench, the arguments
+    after the task go to `rnn` verbatim (`--out runs/x --verbose`); put -Configuration/-Force before them.
 .EXAMPLE
     dotnet pwsh build.ps1 test -Configuration Debug
 #>
-[CmdletBinding(PositionalBinding = $false)]
-param(
-    [Parameter(Position = 0)]
-    [ValidateSet('deps', 'build', 'test', 'pack', 'train', 'bench', 'data', 'fuzz', 'soak', 'help')]
-    [string]$Task = 'help',
-    [ValidateSet('Debug', 'Release')]
-    [string]$Configuration = 'Release',
-    [switch]$Force,
-    [Parameter(ValueFromRemainingArguments = $true)]
-    [string[]]$Rest = @()
-)
+# No param block: PowerShell would bind `--out` as an abbreviation of a parameter and `--verbose` as the
+# -Verbose common parameter. The arguments are read from $args instead (see build/Arguments.ps1): the task,
+# then -Configuration NAME / -Force, and everything a pass-through task (train, bench) does not recognise
+# right after its name reaches the command verbatim.
+. (Join-Path $PSScriptRoot 'build/Arguments.ps1')
+$parsed = Read-BuildArguments -Arguments $args -Tasks @('deps', 'build', 'test', 'pack', 'train', 'bench', 'data', 'fuzz', 'soak', 'help', 'args') `
+    -PassThrough @('train', 'bench', 'args')
+if ($parsed.Error) { Write-Host "build.ps1: $($parsed.Error)" -ForegroundColor Red; exit 2 }
+$Task = $parsed.Task
+$Configuration = $parsed.Configuration
+$Force = $parsed.Force
+$Rest = $parsed.Rest
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -46,7 +50,7 @@ function Invoke-ScriptTask([string]$Name, [scriptblock]$Fallback) {
     else { throw "The '$($Name.ToLowerInvariant())' task is defined by build/$Name.ps1, which this checkout does not have yet." }
 }
 
-function Invoke-Deps { . (Join-Path $Root 'build/Deps.ps1'); Invoke-DepsTask -Root $Root -Force:$Force }
+function Invoke-Deps { . (Join-Path $Root 'build/Deps.ps1'); Invoke-DepsTask -Root $Root -Force:$Force; Install-OpenMpi }
 
 try {
     switch ($Task) {
@@ -76,6 +80,7 @@ try {
         'data' { Invoke-ScriptTask 'Data' }
         'fuzz' { Invoke-ScriptTask 'Fuzz' }
         'soak' { Invoke-Deps; Invoke-ScriptTask 'Soak' }
+        'args' { $Rest | ForEach-Object { Write-Output "arg: $_" } } # (hidden) what a pass-through task hands on
     }
     exit 0
 }

@@ -8,6 +8,9 @@ namespace RnnNative.Benchmarking;
 /// bound = <see cref="SgemmGflops1024"/> ÷ <see cref="FlopsPerStep"/> × batch: the samples per second the step
 /// would reach if all of its GEMM FLOPs ran at the rate of one large SGEMM on the same backend and threads and
 /// nothing else took time. <see cref="PercentOfBound"/> = samples/s ÷ bound × 100 = gflops ÷ sgemm rate × 100.
+/// <para>peak bound = <see cref="FmaPeakGflops"/> ÷ <see cref="FlopsPerStep"/> × batch: the same with the machine's
+/// FMA peak (<see cref="FmaPeak"/>) in place of the library's SGEMM rate, a bound that does not move when the
+/// library changes. The CPU fields are absent (null, 0) in records of earlier versions.</para>
 /// </remarks>
 public sealed record BenchmarkResult
 {
@@ -79,6 +82,17 @@ public sealed record BenchmarkResult
     public required IReadOnlyList<GemmShapeTime> GemmShapes { get; init; }
     /// <summary>The 1-minute load average when this configuration started (Linux; -1 elsewhere).</summary>
     public required double LoadAverage { get; init; }
+
+    /// <summary>The CPU's model name (<see cref="CpuFeatures.ModelName"/>).</summary>
+    public string? Cpu { get; init; }
+    /// <summary>The widest vectors of the managed kernels and the FMA peak loop: 512, 256 or 128.</summary>
+    public int VectorBits { get; init; }
+    /// <summary>The FMA peak of this many threads with the widest vectors, 10⁹ FLOP/s (<see cref="FmaPeak"/>).</summary>
+    public double FmaPeakGflops { get; init; }
+    /// <summary>FMA peak ÷ FLOPs per step × batch.</summary>
+    public double PeakBoundSamplesPerSec { get; init; }
+    /// <summary>samples/s ÷ peak bound × 100.</summary>
+    public double PercentOfPeak { get; init; }
 
     /// <summary>One line of JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);

@@ -56,13 +56,14 @@ public static class TrainingBenchmark
         // profiled steps: OpenBLAS's thread team spins ~0.1 s after a threaded GEMM, on the core the RNN's second
         // thread needs (measured: "waiting" 35% of a profiled 2-thread step right after it, 2-16% otherwise).
         sgemm = Math.Max(sgemm, SgemmRate.Measure(blas, options.Precision));
-        var measured = new Measured(sgemm, flops, captured.Count, checkError, stepSeconds, replaySeconds, allocated,
+        double fmaPeak = FmaPeak.Measure(blas.Threads).Gflops;
+        var measured = new Measured(sgemm, fmaPeak, flops, captured.Count, checkError, stepSeconds, replaySeconds, allocated,
             breakdown, ShapeTimes(byShape, options.ProfiledSteps, sgemm / session.Compute.Parts), load);
         return Result(options, blas, ThreadingName(session), measured);
     }
 
     // What one configuration measured, before it is turned into rates.
-    private sealed record Measured(double SgemmGflops, long Flops, int Calls, double CheckError, double[] StepSeconds,
+    private sealed record Measured(double SgemmGflops, double FmaPeakGflops, long Flops, int Calls, double CheckError, double[] StepSeconds,
         double[] ReplaySeconds, long AllocatedPerStep, StepBreakdown Breakdown, GemmShapeTime[] Shapes, double Load);
 
     private static BenchmarkResult Result(BenchmarkOptions options, BlasBackend blas, string threading, Measured m)
@@ -70,6 +71,7 @@ public static class TrainingBenchmark
         double p50 = Statistics.Percentile(m.StepSeconds, 50), p90 = Statistics.Percentile(m.StepSeconds, 90);
         double gemmOnly = Statistics.Percentile(m.ReplaySeconds, 50);
         double bound = m.SgemmGflops * 1e9 / m.Flops * options.Batch;
+        double peakBound = m.FmaPeakGflops * 1e9 / m.Flops * options.Batch;
         return new BenchmarkResult
         {
             Backend = BackendName(blas.Kind), Threads = blas.Threads, Threading = threading,
@@ -84,6 +86,9 @@ public static class TrainingBenchmark
             MklKernel = blas.Kind == BlasKind.Mkl ? MklNative.KernelLibrary() : null,
             BlasVersion = blas.Version, CheckMaxRelativeError = m.CheckError, Breakdown = m.Breakdown,
             GemmShapes = m.Shapes, LoadAverage = m.Load,
+            Cpu = CpuFeatures.Current.ModelName, VectorBits = CpuFeatures.Current.VectorBits,
+            FmaPeakGflops = m.FmaPeakGflops, PeakBoundSamplesPerSec = peakBound,
+            PercentOfPeak = options.Batch / p50 / peakBound * 100,
         };
     }
 

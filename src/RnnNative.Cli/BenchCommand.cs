@@ -29,7 +29,7 @@ internal static class BenchCommand
           backend's 1024³ SGEMM rate (measured in the same run). Before timing, one step's gradients are
           checked against the managed backend; a mismatch aborts.
           --backend LIST     comma-separated: managed, openblas, mkl (default: every available one);
-                             MKL's AVX2 kernels on AMD: set RNNNATIVE_MKL_AVX2=1
+                             MKL runs the CPU's widest kernels; cap: RNNNATIVE_MKL_INSTRUCTIONS=avx2|generic
           --threads LIST     comma-separated thread counts (default 1,2)
           --cell NAME        basic | lstm | gru (default basic: tanh)
           --batch N          B (default 150)       --units N    H (default 150)
@@ -43,7 +43,7 @@ internal static class BenchCommand
                              emulation (default fp32)
           --json             one JSON object per configuration per line instead of the tables
           --summarize FILE   runs nothing: the medians over the runs whose --json lines were appended to FILE,
-                             per cell, backend and threads, as markdown tables (MKL AVX2 runs as "mkl-avx2")
+                             per cell, backend and threads, as markdown tables (MKL runs by kernel: "mkl-avx512", "mkl-avx2", "mkl")
         """;
 
     public static int Run(string[] args, IAnsiConsole console)

@@ -9,10 +9,10 @@ namespace RnnNative.Cli;
 /// summarised per cell, backend and thread count as two markdown tables (those of docs/performance.md): the median of every
 /// column over the runs, with the range of % of bound, then the median breakdown.
 /// </summary>
-/// <remarks>MKL runs with its AVX2 kernels (RNNNATIVE_MKL_AVX2=1) are listed as backend "mkl-avx2".</remarks>
+/// <remarks>MKL runs are listed by the kernels MKL ran: "mkl-avx512", "mkl-avx2", or "mkl" (its generic path).</remarks>
 internal static class BenchSummary
 {
-    private static readonly string[] BackendOrder = ["openblas", "mkl", "mkl-avx2", "managed"];
+    private static readonly string[] BackendOrder = ["openblas", "mkl", "mkl-avx2", "mkl-avx512", "managed"];
     private static readonly string[] CellOrder = ["basic", "lstm", "gru"];
 
     public static void Write(TextWriter output, string path)
@@ -74,8 +74,10 @@ internal static class BenchSummary
         return results;
     }
 
-    private static string BackendLabel(BenchmarkResult r) =>
-        r.Backend == "mkl" && r.MklKernel?.Contains("avx2", StringComparison.OrdinalIgnoreCase) == true ? "mkl-avx2" : r.Backend;
+    private static string BackendLabel(BenchmarkResult r) => r.Backend != "mkl" ? r.Backend
+        : r.MklKernel?.Contains("avx512", StringComparison.OrdinalIgnoreCase) == true ? "mkl-avx512"
+        : r.MklKernel?.Contains("avx2", StringComparison.OrdinalIgnoreCase) == true ? "mkl-avx2"
+        : r.Backend;
 
     private static int Rank(string[] order, string name) => Array.IndexOf(order, name) is >= 0 and var i ? i : order.Length;
 

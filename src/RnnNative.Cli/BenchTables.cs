@@ -10,11 +10,11 @@ internal static class BenchTables
     public static void Write(IAnsiConsole console, IReadOnlyList<BenchmarkResult> results)
     {
         var main = new Table().AddColumns("backend", "threads", "threading", "samples/s", "step ms p50", "p90",
-            "GFLOP/s", "SGEMM 1024³", "bound samples/s", "% of bound", "GEMMs alone % of bound", "alloc B/step");
+            "GFLOP/s", "SGEMM 1024³", "bound samples/s", "% of bound", "GEMMs alone % of bound", "FMA peak", "% of peak", "alloc B/step");
         foreach (var r in results)
             main.AddRow(r.Backend, N(r.Threads), r.Threading, F(r.SamplesPerSec, 0), F(r.StepMsP50, 2), F(r.StepMsP90, 2),
                 F(r.Gflops, 1), F(r.SgemmGflops1024, 1), F(r.BoundSamplesPerSec, 0), F(r.PercentOfBound, 1), F(r.GemmOnlyPercentOfBound, 1),
-                N(r.AllocatedBytesPerStep));
+                F(r.FmaPeakGflops, 1), F(r.PercentOfPeak, 1), N(r.AllocatedBytesPerStep));
         console.Write(main);
 
         var parts = new Table().AddColumns("backend", "threads", "GEMM", "elementwise", "optimizer", "waiting", "other");
@@ -31,7 +31,11 @@ internal static class BenchTables
 
         var first = results.Count > 0 ? results[0] : null;
         if (first is not null)
+        {
             console.WriteLine($"GEMM FLOPs per step: {first.FlopsPerStep:N0} in {first.GemmCallsPerStep} calls; load average {F(first.LoadAverage, 2)}");
+            console.WriteLine($"CPU: {first.Cpu}; FMA peak with {first.VectorBits}-bit vectors (GFLOP/s, per thread count) " +
+                              "bounds every backend: peak bound = FMA peak ÷ FLOPs per step × batch");
+        }
         foreach (var r in results.DistinctBy(r => r.Backend))
             console.WriteLine($"{r.Backend} ({r.Precision}): {r.Kernel}; check: max relative gradient error {r.CheckMaxRelativeError:G2}");
     }

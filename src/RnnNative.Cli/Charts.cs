@@ -20,12 +20,24 @@ internal static class Charts
         accuracy.Axes.YAxis = plot.Axes.Right;
         accuracy.LinePattern = LinePattern.Dashed;
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.Title("Training");
+        foreach (var cut in history.Where(m => !m.Completed)) MarkCutShort(plot, cut);
+        plot.Title(history.Any(m => !m.Completed) ? "Training (* epoch cut short by Ctrl+C)" : "Training");
         plot.XLabel("epoch");
         plot.YLabel("cross-entropy loss");
         plot.Axes.Right.Label.Text = "test accuracy (%)";
         plot.ShowLegend(Alignment.MiddleRight);
         Save(plot, path, 900, 540);
+    }
+
+    // An epoch stopped by Ctrl+C: a dotted vertical line and "*" at its train loss (its metrics cover part of it).
+    private static void MarkCutShort(Plot plot, EpochMetrics m)
+    {
+        var line = plot.Add.VerticalLine(m.Epoch);
+        line.LinePattern = LinePattern.Dotted;
+        line.Color = Colors.Gray;
+        var star = plot.Add.Text("*", m.Epoch, m.TrainLoss);
+        star.LabelFontSize = 22;
+        star.Alignment = Alignment.LowerCenter;
     }
 
     /// <summary>A heat map of <paramref name="counts"/>[true, predicted] with the count in each cell.</summary>

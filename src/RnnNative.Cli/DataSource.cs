@@ -12,6 +12,7 @@ internal static class Meta
     public const string TestCorrect = "test_correct", TestCount = "test_count", EvalBatch = "eval_batch", Backend = "backend";
     public const string DataKind = "data.kind", DataPath = "data.path", DataSha256 = "data.sha256";
     public const string TestFraction = "data.test_fraction", SplitSeed = "data.split_seed", FeatureScales = "data.feature_scales";
+    public const string LabelColumn = "data.label_column", ClassNames = "data.class_names";
     public const string Idx = "idx", Csv = "csv";
 }
 
@@ -20,7 +21,7 @@ internal sealed record TrainingData(Dataset Train, Dataset Test, string Descript
 
 /// <summary>
 /// Finds and loads the data of a command: an MNIST-format IDX folder (its own train/t10k split) or a CSV file
-/// (label last; a seeded 20% hold-out is the test set), and reproduces that split for <c>rnn eval</c>.
+/// (label and shape from <see cref="CsvLayout"/>; a seeded 20% hold-out is the test set), and reproduces that split for <c>rnn eval</c>.
 /// </summary>
 internal static class DataSource
 {
@@ -37,35 +38,44 @@ internal static class DataSource
     }
 
     /// <summary>Loads training and test sets; <paramref name="limit"/> keeps the first N training examples.</summary>
-    public static TrainingData ForTraining(string path, ulong seed, int? limit)
+    public static TrainingData ForTraining(string path, ulong seed, int? limit, CsvChoice? csv = null)
     {
         var meta = new Dictionary<string, string> { [Meta.DataPath] = Path.GetFullPath(path) };
         Dataset train, test;
-        string kind;
+        string kind, label;
         if (Directory.Exists(path))
         {
+            if (csv is { IsEmpty: false }) throw new UsageException("--label, --steps and --inputs are for CSV data; an IDX folder has its own labels and shape.");
             var (trainImages, testImages) = (MnistDataset.Load(path, train: true), MnistDataset.Load(path, train: false));
             int classes = ClassLabels.Count(trainImages.Labels, $"{path} (training labels)");
             ClassLabels.CheckWithin(testImages.Labels, classes, $"{path} (t10k test labels)");
             (train, test) = (trainImages.AsDataset(classes), testImages.AsDataset(classes));
             meta[Meta.DataKind] = Meta.Idx;
             kind = "MNIST-format IDX";
+            label = "the IDX labels file";
         }
         else
         {
-            var all = LoadCsv(path, null, null);
+            var layout = CsvLayout.Infer(path, csv ?? new CsvChoice());
+            var all = LoadCsv(path, layout, null);
             ClassLabels.Count(all.Labels, path);
             (train, test) = all.Split(CsvTestFraction, seed);
             meta[Meta.DataKind] = Meta.Csv;
             meta[Meta.DataSha256] = Sha256(path);
             meta[Meta.TestFraction] = CsvTestFraction.ToString("R", CultureInfo.InvariantCulture);
             meta[Meta.SplitSeed] = seed.ToString(CultureInfo.InvariantCulture);
+            meta[Meta.LabelColumn] = layout.LabelColumn.ToString(CultureInfo.InvariantCulture);
             meta[Meta.FeatureScales] = string.Join(",", all.FeatureScales!.Select(s => s.ToString("R", CultureInfo.InvariantCulture)));
             kind = $"CSV, seeded {CsvTestFraction * 100:F0}% hold-out";
+            label = $"column {layout.LabelDescription}";
         }
         if (limit is int n && n < train.Count) train = train.Subset(Enumerable.Range(0, n).ToArray());
-        string description = $"{path}: {kind}, {train.Count} training / {test.Count} test examples, " +
-            $"{train.Steps} steps x {train.Inputs} inputs, {Math.Max(train.Classes, test.Classes)} classes";
+        int classCount = Math.Max(train.Classes, test.Classes);
+        string[]? names = Cli.ClassNames.Find(path, classCount);
+        if (names is not null) meta[Meta.ClassNames] = Cli.ClassNames.Format(names);
+        string description = $"{path}: {kind}, {train.Count} training / {test.Count} test examples\n" +
+            $"layout:  label {label}; {train.Steps} steps x {train.Inputs} inputs; {classCount} classes" +
+            (names is null ? "" : $" ({string.Join(", ", names)})");
         return new TrainingData(train, test, description, meta);
     }
 
@@ -80,14 +90,15 @@ internal static class DataSource
             var test = MnistDataset.Load(path, train: false);
             return (test.AsDataset(), $"{path}: t10k test set, {test.Count} examples");
         }
-        var data = LoadCsv(path, checkpoint.ClassifierOptions.Steps, RawScales(checkpoint));
         var m = checkpoint.Metadata;
+        var layout = CsvLayout.Recorded(m, checkpoint.ClassifierOptions.Steps, checkpoint.ClassifierOptions.Inputs);
+        var data = LoadCsv(path, layout, RawScales(checkpoint));
         bool sameFile = m.GetValueOrDefault(Meta.DataSha256) is { } sha && sha == Sha256(path);
-        if (all || !sameFile) return (data, $"{path}: all {data.Count} examples");
+        if (all || !sameFile) return (data, $"{path}: all {data.Count} examples; {layout}");
         double fraction = double.Parse(m[Meta.TestFraction], CultureInfo.InvariantCulture);
         ulong seed = ulong.Parse(m[Meta.SplitSeed], CultureInfo.InvariantCulture);
         var holdOut = data.Split(fraction, seed).Validation;
-        return (holdOut, $"{path}: the {fraction * 100:F0}% hold-out of training (seed {seed}), {holdOut.Count} examples");
+        return (holdOut, $"{path}: the {fraction * 100:F0}% hold-out of training (seed {seed}), {holdOut.Count} examples; {layout}");
     }
 
     /// <summary>Multipliers from raw file values to model inputs (T*I): the CSV's recorded scales, or 1/255 for IDX images.</summary>
@@ -102,13 +113,13 @@ internal static class DataSource
         return scales;
     }
 
-    /// <summary>Loads a classification CSV; option mismatches with the file become one-line errors.</summary>
-    public static Dataset LoadCsv(string path, int? steps, float[]? scales)
+    /// <summary>Loads a classification CSV with <paramref name="layout"/>; option mismatches with the file become one-line errors.</summary>
+    public static Dataset LoadCsv(string path, CsvLayout layout, float[]? scales)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"data '{path}' not found (expected an MNIST-format folder or a CSV file).");
         try
         {
-            return CsvDataset.Load(path, new CsvOptions { Steps = steps, Scales = scales });
+            return CsvDataset.Load(path, new CsvOptions { LabelIndex = layout.LabelColumn, Steps = layout.Steps, Scales = scales });
         }
         catch (ArgumentException e)
         {

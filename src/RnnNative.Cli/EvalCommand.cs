@@ -49,25 +49,27 @@ internal static class EvalCommand
         console.WriteLine($"backend:  {Backends.Describe(loaded.Session)}");
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"accuracy [green]{100 * result.Accuracy:F2}% ({result.Correct}/{result.Count})[/], loss {result.Loss:F4}"));
-        console.Write(ConfusionTable(counts));
+        var names = ClassNames.Recorded(checkpoint.Metadata, classes);
+        console.Write(ConfusionTable(counts, names));
         string folder = a.String("--out") ?? Path.GetDirectoryName(Path.GetFullPath(loaded.Path))!;
         Directory.CreateDirectory(folder);
         string png = Path.Combine(folder, "confusion.png");
-        Charts.Confusion(counts, png);
+        Charts.Confusion(counts, png, names);
         console.WriteLine($"wrote {png}");
         return 0;
     }
 
-    /// <summary>Rows: true class; columns: predicted class; the diagonal (correct) in green.</summary>
-    private static Table ConfusionTable(int[,] counts)
+    /// <summary>Rows: true class; columns: predicted class (by name when the data set has names); the diagonal in green.</summary>
+    private static Table ConfusionTable(int[,] counts, IReadOnlyList<string>? names)
     {
         int classes = counts.GetLength(0);
+        string Name(int c) => Markup.Escape(names?[c] ?? c.ToString(CultureInfo.InvariantCulture));
         var table = new Table { Title = new TableTitle("confusion matrix"), Caption = new TableTitle("rows: true class, columns: predicted") };
         table.AddColumn(new TableColumn("true").RightAligned());
-        for (int p = 0; p < classes; p++) table.AddColumn(new TableColumn(p.ToString(CultureInfo.InvariantCulture)).RightAligned());
+        for (int p = 0; p < classes; p++) table.AddColumn(new TableColumn(Name(p)).RightAligned());
         for (int t = 0; t < classes; t++)
         {
-            var cells = new List<string> { t.ToString(CultureInfo.InvariantCulture) };
+            var cells = new List<string> { Name(t) };
             for (int p = 0; p < classes; p++)
                 cells.Add(p == t ? $"[green]{counts[t, p]}[/]" : counts[t, p] == 0 ? "[grey].[/]" : counts[t, p].ToString(CultureInfo.InvariantCulture));
             table.AddRow(cells.ToArray());

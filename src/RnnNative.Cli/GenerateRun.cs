@@ -29,7 +29,7 @@ internal sealed class GenerateRun(IAnsiConsole console, RowGeneratorOptions opti
         string form = options.Form == RowGeneratorForm.RepeatVector ? "repeat vector (class at every step, no feedback)"
             : $"feedback (class -> h0 and every input; previous row as {(sampling == RowSampling.Bernoulli ? "0/1 draws" : "grey levels")})";
         console.WriteLine($"{form}: {options.Cell.ToString().ToLowerInvariant()} {options.Units} units -> dense {options.Columns} -> sigmoid, " +
-            $"sigmoid cross-entropy, Adam {options.LearningRate}, batch {batch}, {epochs} epochs");
+            $"sigmoid cross-entropy, Adam {options.LearningRate}, batch {batch}, {TrainCommand.Plural(epochs, "epoch")}");
         console.WriteLine($"backend: {Backends.Describe(session)}");
         console.WriteLine("epoch  train_loss  test_loss  images/s   elapsed");
         var clock = Stopwatch.StartNew();

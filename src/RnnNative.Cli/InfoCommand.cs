@@ -14,7 +14,8 @@ internal static class InfoCommand
     private const string Help = """
         usage: rnn info [--backend NAME] [--threads N]
           shows the default (or chosen) backend, every backend's availability, native library path and version,
-          threads, the CPU features .NET detects and the .NET version
+          threads, MKL's instruction cap and kernel library, the CPU (name, vector instruction sets, caches),
+          the fastest backend by rule and the .NET version
         """;
 
     public static int Run(string[] args, IAnsiConsole console)
@@ -26,17 +27,20 @@ internal static class InfoCommand
             return 0;
         }
         var (kind, threads) = Backends.Parse(a);
-        console.WriteLine($"rnn {typeof(Session).Assembly.GetName().Version}");
+        console.WriteLine($"rnn {RnnCli.Version}");
         console.WriteLine($".NET: {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier})");
         console.WriteLine($"OS: {RuntimeInformation.OSDescription}; {Environment.ProcessorCount} logical CPUs");
-        console.WriteLine($"CPU features: {string.Join(" ", CpuFeatures())}");
+        console.WriteLine($"CPU: {CpuFeatures.Current.Describe()}");
+        console.WriteLine($"CPU features (.NET): {string.Join(" ", NetCpuFeatures())}");
         console.WriteLine($"vectors: Vector<float> {Vector<float>.Count} lanes; Vector256 {Accel(Vector256.IsHardwareAccelerated)}, Vector512 {Accel(Vector512.IsHardwareAccelerated)}");
+        console.WriteLine($"fastest backend by rule: {Backends.Name(FastestBackend.OnThisMachine())}");
         using (var session = Backends.OpenSession(new Graph(), kind, threads))
         {
             var blas = session.Blas;
             console.WriteLine($"backend in use: {Backends.Name(blas.Kind)}, {blas.Threads} thread(s), {blas.Version}, {blas.LibraryPath}");
         }
         console.Write(BackendTable(threads ?? 1));
+        WriteMklKernel(console);
         return 0;
     }
 
@@ -60,13 +64,22 @@ internal static class InfoCommand
         return table;
     }
 
-    private static IEnumerable<string> CpuFeatures()
+    private static void WriteMklKernel(IAnsiConsole console)
+    {
+        if (!BlasBackend.IsAvailable(BlasKind.Mkl, out _)) return;
+        using var mkl = BlasBackend.Create(BlasKind.Mkl);
+        console.WriteLine($"MKL: {mkl.Kernel} (cap: {BlasEnvironment.MklInstructionsVariable}=auto|avx512|avx2|generic)");
+    }
+
+    private static IEnumerable<string> NetCpuFeatures()
     {
         var flags = new (string Name, bool On)[]
         {
             ("SSE4.2", X86.Sse42.IsSupported), ("AVX", X86.Avx.IsSupported), ("AVX2", X86.Avx2.IsSupported),
             ("FMA", X86.Fma.IsSupported), ("BMI2", X86.Bmi2.IsSupported), ("AVX-VNNI", X86.AvxVnni.IsSupported),
             ("AVX-512F", X86.Avx512F.IsSupported), ("AVX-512BW", X86.Avx512BW.IsSupported),
+            ("AVX-512VL", X86.Avx512F.VL.IsSupported), ("AVX-512DQ", X86.Avx512DQ.IsSupported),
+            ("AVX512_BF16", CpuFeatures.Current.Avx512Bf16), ("AVX10.1", X86.Avx10v1.IsSupported),
             ("AdvSIMD", Arm.AdvSimd.IsSupported),
         };
         var on = flags.Where(f => f.On).Select(f => f.Name).ToList();

@@ -120,7 +120,7 @@ internal static class LangIdCommand
         using var session = Backends.OpenSession(model.Graph, backend, threads);
         session.Run(model.Graph.GlobalVariablesInitializer());
         Directory.CreateDirectory(folder.Path);
-        console.WriteLine($"model:   {TrainCommand.Describe(options)}, batch {training.BatchSize}, {training.Epochs} epochs");
+        console.WriteLine($"model:   {TrainCommand.Describe(options)}, batch {training.BatchSize}, {TrainCommand.Plural(training.Epochs, "epoch")}");
         console.WriteLine($"backend: {Backends.Describe(session)}");
         var trainer = new Trainer(model, session, training);
         var recorder = new RunRecorder(folder, options, session, LangIdModel.Metadata(corpus.Languages, vocabulary, maxLength),
@@ -172,17 +172,25 @@ internal static class LangIdCommand
         using var _ = loaded;
         var (languages, vocabulary, maxLength) = LangIdModel.FromMetadata(loaded.Checkpoint.Metadata)
             ?? throw new CliException($"'{loaded.Path}' is not a language identifier (no {LangIdModel.LanguagesKey} in its metadata); train one with rnn langid.");
-        var normalized = words.Select(LangIdCorpus.Normalize).ToArray();
-        foreach (string word in normalized)
+        // A word the model cannot read (empty, or longer than its steps) is reported and skipped; the rest are
+        // classified. Only a batch with no readable word is an error.
+        var normalized = new List<string>();
+        foreach (string word in words.Select(LangIdCorpus.Normalize))
         {
-            if (word.Length == 0) throw new UsageException("--predict got an empty word.");
-            if (word.Length > maxLength)
-                throw new CliException($"the word '{word}' has {word.Length} characters; the model {loaded.Path} reads at most {maxLength} " +
-                    $"(train one with --max-length {word.Length} or more).");
+            if (Unreadable(word, maxLength, loaded.Path) is not { } problem) normalized.Add(word);
+            else if (words.Length == 1) throw new CliException(problem);
+            else console.WriteLine($"skipped: {problem}");
         }
+        if (normalized.Count == 0) throw new CliException("none of the --predict words can be read by the model (see the lines above).");
         var data = vocabulary.Encode(normalized.Select(w => new LabeledWord(w, 0)).ToArray(), maxLength, languages.Length);
         float[] p = new Evaluator(loaded.Model, loaded.Session, Math.Max(1, data.Count)).Probabilities(data);
         LangIdReport.Predictions(console, normalized, languages, p);
         return 0;
     }
+
+    private static string? Unreadable(string word, int maxLength, string model) =>
+        word.Length == 0 ? "--predict got an empty word."
+        : word.Length > maxLength ? $"the word '{word}' has {word.Length} characters; the model {model} reads at most {maxLength} " +
+            $"(train one with --max-length {word.Length} or more)."
+        : null;
 }

@@ -12,7 +12,8 @@ internal static class PredictCommand
         usage: rnn predict --model DIR|FILE --data FILE|- [options]
           --model DIR|FILE   a run folder (uses its model.ckpt) or a checkpoint file
           --data FILE|-      IDX images file ([N, T, I] or one [T, I]), CSV file, or - for CSV rows on stdin;
-                             each row: T*I raw values (as in the training file), optionally then the label
+                             each row: T*I raw values (as in the training file), optionally with the label
+                             (in the training CSV's label column, else last)
           --batch N          examples per batch (default 150)
           --backend NAME     openblas | mkl | managed
           --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
@@ -33,7 +34,8 @@ internal static class PredictCommand
         string source = a.Required("--data");
         using var loaded = LoadedModel.Open(a.Required("--model"), backend, threads);
         var o = loaded.Model.Options;
-        var (data, labelled) = PredictInput.Load(source, stdin, o.Steps, o.Inputs, o.Classes, DataSource.RawScales(loaded.Checkpoint));
+        var (data, labelled) = PredictInput.Load(source, stdin, o.Steps, o.Inputs, o.Classes, DataSource.RawScales(loaded.Checkpoint),
+            CsvLayout.Recorded(loaded.Checkpoint.Metadata, o.Steps, o.Inputs).LabelColumn);
         float[] p = new Evaluator(loaded.Model, loaded.Session, batch ?? loaded.EvalBatch).Probabilities(data);
         var predicted = new int[data.Count];
         Evaluator.ArgMaxRows(p, o.Classes, predicted);

@@ -10,19 +10,21 @@ namespace RnnNative.Cli;
 internal static class PredictInput
 {
     /// <summary>The examples (labels 0 when the input has none) and whether it had labels.</summary>
-    public static (Dataset Data, bool HasLabels) Load(string source, TextReader stdin, int steps, int inputs, int classes, float[] scales)
+    /// <param name="labelColumn">Where a labelled row has its label (the training CSV's column; -1: last).</param>
+    public static (Dataset Data, bool HasLabels) Load(string source, TextReader stdin, int steps, int inputs, int classes, float[] scales,
+        int labelColumn = -1)
     {
         if (source == "-")
         {
             using var text = new MemoryStream(Encoding.UTF8.GetBytes(stdin.ReadToEnd()));
-            return FromCsv(text, "<stdin>", steps, inputs, classes, scales);
+            return FromCsv(text, "<stdin>", steps, inputs, classes, scales, labelColumn);
         }
         if (Directory.Exists(source)) throw new CliException($"'{source}' is a folder; rnn predict takes an IDX images file, a CSV file or - (stdin).");
         if (!File.Exists(source)) throw new FileNotFoundException($"'{source}' not found.");
         using var file = File.OpenRead(source);
         if (LooksLikeIdx(file)) return (FromIdx(source, steps, inputs, classes, scales), false);
         file.Position = 0;
-        return FromCsv(file, source, steps, inputs, classes, scales);
+        return FromCsv(file, source, steps, inputs, classes, scales, labelColumn);
     }
 
     // Binary content goes to the IDX reader (which names a bad magic); text to the CSV reader. IDX starts with
@@ -66,10 +68,12 @@ internal static class PredictInput
         return new Dataset(x, new int[x.Length / scales.Length], steps, inputs, classes);
     }
 
-    private static (Dataset, bool) FromCsv(Stream stream, string source, int steps, int inputs, int classes, float[] scales) =>
-        DataStreams.Guard(source, () => ReadCsv(stream, source, steps, inputs, classes, scales));
+    private static (Dataset, bool) FromCsv(Stream stream, string source, int steps, int inputs, int classes, float[] scales,
+        int labelColumn) =>
+        DataStreams.Guard(source, () => ReadCsv(stream, source, steps, inputs, classes, scales, labelColumn));
 
-    private static (Dataset, bool) ReadCsv(Stream stream, string source, int steps, int inputs, int classes, float[] scales)
+    private static (Dataset, bool) ReadCsv(Stream stream, string source, int steps, int inputs, int classes, float[] scales,
+        int labelColumn)
     {
         int features = steps * inputs;
         using var cursor = new CsvCursor(stream, source, hasHeader: null, delimiter: ',');
@@ -77,12 +81,14 @@ internal static class PredictInput
         if (!labelled && cursor.ColumnCount != features)
             throw new DataFormatException(source,
                 $"rows have {cursor.ColumnCount} fields; the model takes {features} values ({steps} x {inputs}), optionally followed by a label.");
+        int label = labelled && labelColumn >= 0 && labelColumn < features ? labelColumn : features;
+        int[] columns = Enumerable.Range(0, cursor.ColumnCount).Where(c => !labelled || c != label).ToArray();
         var x = new List<float>();
         var y = new List<int>();
         while (cursor.Next())
         {
-            for (int c = 0; c < features; c++) x.Add(cursor.Number(c) * scales[c]);
-            y.Add(labelled ? cursor.Label(features, classes) : 0);
+            for (int f = 0; f < features; f++) x.Add(cursor.Number(columns[f]) * scales[f]);
+            y.Add(labelled ? cursor.Label(label, classes) : 0);
         }
         if (y.Count == 0) throw new DataFormatException(source, "no data rows.");
         return (new Dataset(x.ToArray(), y.ToArray(), steps, inputs, classes), labelled);

@@ -16,7 +16,7 @@ namespace RnnNative.Cli;
 public static class RnnCli
 {
     internal const string Usage = """
-        usage: rnn <command> [options]        (rnn <command> --help for its options)
+        usage: rnn <command> [options]        (rnn <command> --help for its options; rnn --version)
           train     train a sequence classifier (defaults: the lecture's 28x28 model on data/fashion-mnist)
           eval      accuracy and confusion matrix of a saved model on a data set
           predict   class and probabilities for each example of a file or of CSV rows on stdin
@@ -67,6 +67,11 @@ public static class RnnCli
 
     private static int Dispatch(string[] args, IAnsiConsole console, TextReader input, CancellationToken cancellation)
     {
+        if (args.Length == 1 && args[0] is "--version")
+        {
+            console.WriteLine($"rnn {Version}");
+            return 0;
+        }
         if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
         {
             console.WriteLine(Usage);
@@ -88,6 +93,12 @@ public static class RnnCli
             _ => throw new UsageException($"unknown command '{args[0]}' (run 'rnn --help' for the list of commands)."),
         };
     }
+
+    /// <summary>The informational version of the tool ("0.1.0+commit" when built from a git checkout).</summary>
+    internal static string Version =>
+        typeof(RnnCli).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion
+        ?? typeof(RnnCli).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     // The one-line message for a mistake the user can fix, or null for a bug.
     private static string? UserMessage(Exception e) => e switch

@@ -55,7 +55,7 @@ internal static class TrainChecks
     }
 
     /// <summary>The <c>--out</c> folder, checked: not empty, and not a file or under one.</summary>
-    public static string OutFolder(string? option, string fallback)
+    public static string? OutFolder(string? option, string? fallback)
     {
         if (option is null) return fallback;
         if (string.IsNullOrWhiteSpace(option)) throw new UsageException("--out needs a folder path, got an empty value.");

@@ -11,7 +11,8 @@ internal static class TrainCommand
     public const int IdxEpochs = 12, CsvEpochs = 30;
 
     private static readonly string[] Values =
-        ["--data", "--cell", "--units", "--layers", "--epochs", "--batch", "--lr", "--seed", "--backend", "--threads", "--out", "--limit", "--precision"];
+        ["--data", "--cell", "--units", "--layers", "--epochs", "--batch", "--lr", "--seed", "--backend", "--threads", "--out", "--limit",
+         "--label", "--steps", "--inputs", "--precision"];
 
     public static readonly IReadOnlyDictionary<string, CellType> Cells = new Dictionary<string, CellType>
     {
@@ -22,8 +23,12 @@ internal static class TrainCommand
 
     private static readonly string Help = $"""
         usage: rnn train [options]
-          --data PATH        MNIST-format IDX folder, or CSV (label last; a seeded 20% hold-out is the test set)
+          --data PATH        MNIST-format IDX folder, or CSV (a seeded 20% hold-out is the test set)
                              default: {DataSource.DefaultIdx} if present, else {DataSource.DefaultCsv}
+          --label NAME|INDEX CSV label column by header name or 0-based index (-1: last). Default: a header
+                             column named label, class or target; the last column of a file without header
+          --steps T          CSV: the features are T time steps of I inputs (T x I = feature columns);
+          --inputs I         default T = I = sqrt(features) when that is a whole number, else required
           --cell NAME        basic | lstm | gru (default basic: tanh)
           --units N          hidden units per layer (default 150)
           --layers N         stacked recurrent layers (default 1)
@@ -36,8 +41,9 @@ internal static class TrainCommand
                              and every GEMM runs single-threaded
           --precision P      fp32 | bf16: GEMM operands rounded to bfloat16, float32 accumulation; needs mkl
                              on a CPU with AVX512_BF16, or managed (emulated) (default fp32)
-          --out DIR          run folder (default runs/latest): model.ckpt (last epoch), best.ckpt,
-                             metrics.csv, training.png
+          --out DIR          run folder: model.ckpt (last epoch), best.ckpt, metrics.csv, training.png
+                             (default: a new runs/YYYYMMDD-HHMMSS, with the link runs/latest pointing at it)
+          --quiet            no per-epoch lines or progress bar: the header and the result only
           --limit N          train on the first N training examples only
           --verbose          stack traces on errors
         Ctrl+C stops after the current batch and still saves.
@@ -45,7 +51,7 @@ internal static class TrainCommand
 
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)
     {
-        var a = CommandLine.Parse("train", args, Values, ["--help"]);
+        var a = CommandLine.Parse("train", args, Values, ["--help", "--quiet"]);
         if (a.Has("--help"))
         {
             console.WriteLine(Help);
@@ -63,9 +69,9 @@ internal static class TrainCommand
             Seed = seed,
         };
         int? epochsOption = a.Int("--epochs", 1, 1 << 20), limit = a.Int("--limit", 1);
-        var folder = new RunFolder(TrainChecks.OutFolder(a.String("--out"), Path.Combine("runs", "latest")));
+        string? outOption = TrainChecks.OutFolder(a.String("--out"), null);
 
-        var data = DataSource.ForTraining(DataSource.Resolve(a.String("--data")), (ulong)seed, limit);
+        var data = DataSource.ForTraining(DataSource.Resolve(a.String("--data")), (ulong)seed, limit, CsvChoice.Parse(a));
         int epochs = epochsOption ?? (data.Metadata[Meta.DataKind] == Meta.Idx ? IdxEpochs : CsvEpochs);
         options = options with
         {
@@ -74,20 +80,25 @@ internal static class TrainCommand
             Classes = Math.Max(data.Train.Classes, data.Test.Classes),
         };
         TrainChecks.Check(options, batch);
+        var folder = new RunFolder(outOption ?? RunFolders.CreateNew("runs", DateTime.UtcNow));
         var model = new SequenceClassifier(options);
         using var session = Backends.OpenSession(model.Graph, backend, threads, Backends.ParsePrecision(a));
         session.Run(model.Graph.GlobalVariablesInitializer());
         Directory.CreateDirectory(folder.Path);
 
         console.WriteLine($"data:    {data.Description}");
-        console.WriteLine($"model:   {Describe(options)}, batch {batch}, {epochs} epochs");
+        console.WriteLine($"model:   {Describe(options)}, batch {batch}, {Plural(epochs, "epoch")}");
         console.WriteLine($"backend: {Backends.Describe(session)}");
         var trainer = new Trainer(model, session, new TrainerOptions { Epochs = epochs, BatchSize = batch, ShuffleSeed = (ulong)seed });
         var recorder = new RunRecorder(folder, options, session, data.Metadata, data.Test.Count, trainer.Evaluator.BatchSize);
         trainer.EpochCompleted = recorder.OnEpoch;
-        var history = new TrainView(console, epochs).Run(trainer, () => trainer.Fit(data.Train, data.Test, cancellation));
+        console.WriteLine($"run:     {folder.Path}");
+        var history = new TrainView(console, epochs, a.Has("--quiet")).Run(trainer, () => trainer.Fit(data.Train, data.Test, cancellation));
         return Summarize(console, recorder, folder, history);
     }
+
+    /// <summary>"1 epoch", "12 epochs".</summary>
+    public static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 
     public static string Describe(SequenceClassifierOptions o) =>
         $"{o.Steps} steps x {o.Inputs} inputs -> {o.Cell.ToString().ToLowerInvariant()} cell, " +

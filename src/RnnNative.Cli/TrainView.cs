@@ -6,9 +6,10 @@ namespace RnnNative.Cli;
 
 /// <summary>
 /// What <c>rnn train</c> shows while it runs: one table line per epoch, and on an interactive terminal a live
-/// progress bar for the current epoch (samples/s, loss, ETA). Redirected output and CI get the lines only.
+/// progress bar for the current epoch (samples/s, loss, ETA). Redirected output and CI get the lines only;
+/// --quiet neither.
 /// </summary>
-internal sealed class TrainView(IAnsiConsole console, int epochs)
+internal sealed class TrainView(IAnsiConsole console, int epochs, bool quiet = false)
 {
     private const string Header = "epoch  train_loss  test_loss  test_acc  samples/s   elapsed";
     private static readonly long RefreshTicks = Stopwatch.Frequency / 10;
@@ -16,6 +17,7 @@ internal sealed class TrainView(IAnsiConsole console, int epochs)
     /// <summary>Runs <paramref name="fit"/> with the trainer's callbacks wired to the display.</summary>
     public IReadOnlyList<EpochMetrics> Run(Trainer trainer, Func<IReadOnlyList<EpochMetrics>> fit)
     {
+        if (quiet) return fit();
         console.WriteLine(Header);
         var afterEpoch = trainer.EpochCompleted;
         trainer.EpochCompleted = m =>

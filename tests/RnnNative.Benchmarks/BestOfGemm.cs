@@ -6,7 +6,8 @@ namespace RnnNative.Benchmarks;
 /// <summary>
 /// `-- best-of BACKEND [rounds]`: a plain timing loop that reports the best of several rounds per shape, in
 /// GFLOP/s. On a shared VM the best round is far more repeatable than BenchmarkDotNet's mean (interference only
-/// ever slows a round down). One backend per process, so "mklavx2" (MKL with the AVX2 CPU shim) gets a clean MKL load.
+/// ever slows a round down). One backend per process, so "mklgeneric" / "mklavx2" (MKL capped at its generic or AVX2 kernels; "mkl" takes
+/// the CPU's widest) get a clean MKL load.
 /// </summary>
 internal static class BestOfGemm
 {
@@ -24,11 +25,14 @@ internal static class BestOfGemm
     {
         string name = args.Length > 1 ? args[1] : "managed";
         int rounds = args.Length > 2 ? int.Parse(args[2]) : 7;
-        bool avx2 = name.Equals("mklavx2", StringComparison.OrdinalIgnoreCase);
-        var kind = avx2 ? BlasKind.Mkl : BlasBackend.ParseKind(name);
+        MklInstructions? cap = name.ToLowerInvariant() switch
+        {
+            "mklgeneric" => MklInstructions.Generic, "mklavx2" => MklInstructions.Avx2, "mklavx512" => MklInstructions.Avx512, _ => null,
+        };
+        var kind = cap != null ? BlasKind.Mkl : BlasBackend.ParseKind(name);
         foreach (int threads in new[] { 1, 2 })
         {
-            using var blas = BlasBackend.Create(kind, new BlasOptions { Threads = threads, MklAvx2 = avx2 });
+            using var blas = BlasBackend.Create(kind, new BlasOptions { Threads = threads, MklInstructions = cap });
             Console.WriteLine($"# {blas.Describe()}");
             var cases = Shapes.Select(shape => new Case(blas, shape)).ToArray();
             // Rounds go round-robin over the shapes, so a slow spell of the VM hits every shape alike and the

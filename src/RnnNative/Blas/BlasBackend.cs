@@ -70,8 +70,7 @@ public abstract partial class BlasBackend : IDisposable
         {
             BlasKind.Managed => new ManagedBlas { Threads = options.Threads },
             BlasKind.OpenBlas => new OpenBlasBackend(dirs, options.Threads),
-            BlasKind.Mkl => new MklBackend(dirs, options.Threads,
-                options.MklAvx2 ?? BlasEnvironment.IsTrue(BlasEnvironment.MklAvx2Variable)),
+            BlasKind.Mkl => new MklBackend(dirs, options.Threads, MklInstructionPolicy.Requested(options.MklInstructions)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown BLAS backend. Valid: {ValidNames}."),
         };
     }

@@ -10,8 +10,13 @@ public static class BlasEnvironment
     public const string NativeDirVariable = "RNNNATIVE_NATIVE_DIR";
 
     /// <summary>
-    /// <c>RNNNATIVE_MKL_AVX2=1</c>: opt in to MKL's AVX2 kernels on non-Intel CPUs by loading
-    /// <c>libmkl_cpu_shim.so</c> before MKL (see README, "MKL on AMD").
+    /// <c>RNNNATIVE_MKL_INSTRUCTIONS=auto|avx512|avx2|generic</c>: caps MKL's instruction set (default auto: the
+    /// widest this CPU runs; see <see cref="MklInstructions"/> and README, "MKL on AMD").
+    /// </summary>
+    public const string MklInstructionsVariable = "RNNNATIVE_MKL_INSTRUCTIONS";
+
+    /// <summary>
+    /// <c>RNNNATIVE_MKL_AVX2=1</c>: the older spelling of <c>RNNNATIVE_MKL_INSTRUCTIONS=avx2</c> (ignored when that is set).
     /// </summary>
     public const string MklAvx2Variable = "RNNNATIVE_MKL_AVX2";
 

@@ -12,8 +12,10 @@ public sealed record BlasOptions
     public string? NativeDirectory { get; init; }
 
     /// <summary>
-    /// MKL only: load <c>libmkl_cpu_shim.so</c> before MKL so that its dispatcher takes the AVX2 kernels on
-    /// non-Intel CPUs. Null reads <c>RNNNATIVE_MKL_AVX2</c>. Process-wide: decided at the first MKL load.
+    /// MKL only: the widest instruction set MKL may use. Null reads <c>RNNNATIVE_MKL_INSTRUCTIONS</c> (then the
+    /// older <c>RNNNATIVE_MKL_AVX2=1</c>, meaning <see cref="Blas.MklInstructions.Avx2"/>), and without either takes
+    /// the widest this CPU runs. A cap above the CPU's instruction sets is lowered to them. Process-wide: decided at
+    /// the first MKL load.
     /// </summary>
-    public bool? MklAvx2 { get; init; }
+    public MklInstructions? MklInstructions { get; init; }
 }

@@ -1,6 +1,6 @@
 namespace RnnNative.Blas;
 
-/// <summary>GEMM in plain C#: cache-blocked, Vector256/FMA micro-kernel (<see cref="ManagedGemmKernel"/>).</summary>
+/// <summary>GEMM in plain C#: cache-blocked, Vector512 or Vector256 FMA micro-kernel (<see cref="ManagedGemmKernel"/>).</summary>
 /// <remarks>
 /// With <see cref="Threads"/> &gt; 1 the larger of m and n is cut into one contiguous slab per thread (rows in
 /// multiples of 6, columns in multiples of 16); each thread packs its own panels, so slabs share nothing and
@@ -23,7 +23,7 @@ internal sealed unsafe partial class ManagedBlas : BlasBackend, IPartJob
     public override string LibraryPath => "(managed)";
     public override string Version => $"RnnNative managed GEMM {typeof(ManagedBlas).Assembly.GetName().Version}";
     public override string Kernel =>
-        $"{ManagedGemmKernel.MR}x{ManagedGemmKernel.NR} Vector256 micro-kernel, " +
+        $"{ManagedGemmKernel.MR}x{ManagedGemmKernel.NR} Vector{ManagedGemmKernel.VectorBits} micro-kernel, " +
         (System.Runtime.Intrinsics.X86.Fma.IsSupported ? "FMA" : "no FMA (multiply + add)");
 
     public override int Threads

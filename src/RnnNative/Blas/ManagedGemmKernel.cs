@@ -6,8 +6,9 @@ namespace RnnNative.Blas;
 
 /// <summary>
 /// Single-threaded, cache-blocked SGEMM in the style of BLIS/GotoBLAS: B is packed into (KC × 16) panels,
-/// A (scaled by alpha) into (6 × KC) panels, and a 6×16 register-tile micro-kernel (12 Vector256 accumulators,
-/// FMA) sweeps them. Packing absorbs the transposes and leading dimensions; partial tiles are zero-padded.
+/// A (scaled by alpha) into (6 × KC) panels, and a 6×16 register-tile micro-kernel (6 Vector512 accumulators
+/// where Vector512 is accelerated, else 12 Vector256, FMA) sweeps them; a C element sums its k terms in the same
+/// order with the same FMA at either width, so both give identical bits. Packing absorbs the transposes and leading dimensions; partial tiles are zero-padded.
 /// </summary>
 /// <remarks>
 /// Loops (jc, pc, ic, jr, ir) over C(m × n) = beta · C + alpha · A(m × k) · B(k × n), beta applied by the first
@@ -142,9 +143,48 @@ internal static unsafe class ManagedGemmKernel
         }
     }
 
-    // c(6 × 16) = beta · c + a-panel(6 × kc) · b-panel(kc × 16); 12 accumulators stay in registers.
-    // beta == 0 never reads c (NaN/Inf already there do not leak through).
+    /// <summary>The micro-kernel's vector width: 512 exactly when Vector512 is accelerated.</summary>
+    public static int VectorBits => Vector512.IsHardwareAccelerated ? 512 : 256;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MicroKernel(int kc, float* a, float* b, float beta, float* c, int ldc)
+    {
+        if (Vector512.IsHardwareAccelerated)
+            MicroKernel512(kc, a, b, beta, c, ldc);
+        else
+            MicroKernel256(kc, a, b, beta, c, ldc);
+    }
+
+    // c(6 × 16) = beta · c + a-panel(6 × kc) · b-panel(kc × 16); one row of the tile is one Vector512 accumulator.
+    // beta == 0 never reads c (NaN/Inf already there do not leak through).
+    internal static void MicroKernel512(int kc, float* a, float* b, float beta, float* c, int ldc)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        for (int p = 0; p < kc; p++, a += MR, b += NR)
+        {
+            Vector512<float> row = Vector512.Load(b);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), row, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), row, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), row, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), row, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), row, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), row, c5);
+        }
+        StoreRow(c, beta, c0); StoreRow(c + ldc, beta, c1); StoreRow(c + 2L * ldc, beta, c2);
+        StoreRow(c + 3L * ldc, beta, c3); StoreRow(c + 4L * ldc, beta, c4); StoreRow(c + 5L * ldc, beta, c5);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(float* c, float beta, Vector512<float> row)
+    {
+        if (beta == 0) { }
+        else if (beta == 1) row += Vector512.Load(c);
+        else row = Vector512.FusedMultiplyAdd(Vector512.Create(beta), Vector512.Load(c), row);
+        Vector512.Store(row, c);
+    }
+
+    // The same tile with 12 Vector256 accumulators (two per row).
+    internal static void MicroKernel256(int kc, float* a, float* b, float beta, float* c, int ldc)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;

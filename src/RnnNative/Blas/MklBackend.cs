@@ -11,8 +11,8 @@ internal sealed unsafe partial class MklBackend : NativeBlasBackend
 {
     [ThreadStatic] private static int _localThreads;
 
-    public MklBackend(IEnumerable<string> directories, int threads, bool avx2Shim)
-        : this(MklNative.Load(directories, avx2Shim), threads) { }
+    public MklBackend(IEnumerable<string> directories, int threads, MklInstructions? instructions)
+        : this(MklNative.Load(directories, instructions), threads) { }
 
     private MklBackend(LoadedLibrary library, int threads) : base(library, threads)
     {
@@ -26,7 +26,8 @@ internal sealed unsafe partial class MklBackend : NativeBlasBackend
 
     public override string Kernel =>
         $"{MklNative.KernelLibrary()}, dispatch branch {MklNative.AutoBranch()}, " +
-        $"{(MklNative.Avx2Shim ? "AVX2 CPU shim loaded" : "no CPU shim")}, GNU OpenMP threading";
+        $"instructions {MklNative.Instructions.ToString().ToUpperInvariant()} " +
+        $"({(MklNative.CpuShim ? "CPU shim loaded" : "no CPU shim")}), CNR branch {MklNative.CnrBranch()}, GNU OpenMP threading";
 
     /// <summary>What MKL itself reports for this .NET thread (<c>MKL_Get_Max_Threads</c>).</summary>
     public override int LibraryThreads => MklNative.MKL_Get_Max_Threads();

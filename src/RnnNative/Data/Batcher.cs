@@ -3,7 +3,9 @@ namespace RnnNative.Data;
 /// <summary>
 /// Mini-batches of sample indices: a seeded shuffle per epoch, a batch size, the last partial batch kept or
 /// dropped. The order of epoch e depends only on (seed, e), so a run can resume at any epoch and gives the
-/// same batches on every platform. Batches are filled into caller buffers without allocating.
+/// same batches on every platform. Batches are filled into caller buffers without allocating. With a
+/// <see cref="RankShard"/> (data-parallel training) every rank shuffles the same order and reads only its
+/// contiguous share of each global batch: <see cref="LocalBatchSize"/> = B/N samples.
 /// </summary>
 /// <example>
 /// <code>
@@ -29,10 +31,13 @@ public sealed class Batcher
     /// <param name="seed">Shuffle seed.</param>
     /// <param name="shuffle">False keeps the samples in order every epoch (evaluation).</param>
     /// <param name="dropLast">Drop the last batch when it has fewer than B samples.</param>
-    public Batcher(int count, int batchSize, ulong seed, bool shuffle = true, bool dropLast = false)
+    /// <param name="shard">This rank's share of each batch (default: the whole batch); B must be a multiple of its size N.</param>
+    public Batcher(int count, int batchSize, ulong seed, bool shuffle = true, bool dropLast = false, RankShard shard = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        LocalBatchSize = shard.LocalBatchSize(batchSize);
+        Shard = shard.Size == 0 ? RankShard.Whole : shard;
         _order = new int[count];
         _seed = seed;
         Shuffled = shuffle;
@@ -44,8 +49,14 @@ public sealed class Batcher
     /// <summary>N, the samples per epoch before dropping.</summary>
     public int Count => _order.Length;
 
-    /// <summary>B, samples per full batch.</summary>
+    /// <summary>B, samples per full global batch (over all ranks).</summary>
     public int BatchSize { get; }
+
+    /// <summary>B/N, the samples this rank reads per full batch (B without a shard).</summary>
+    public int LocalBatchSize { get; }
+
+    /// <summary>Which share of each batch this rank reads.</summary>
+    public RankShard Shard { get; }
 
     /// <summary>Whether each epoch is shuffled.</summary>
     public bool Shuffled { get; }
@@ -71,8 +82,14 @@ public sealed class Batcher
         else for (int i = 0; i < _order.Length; i++) _order[i] = i;
     }
 
-    /// <summary>The sample indices of batch <paramref name="batch"/> of the current epoch (B of them, fewer for a kept last batch).</summary>
-    public ReadOnlySpan<int> BatchIndices(int batch)
+    /// <summary>
+    /// This rank's sample indices of batch <paramref name="batch"/> of the current epoch (<see cref="LocalBatchSize"/>
+    /// of them; a kept last batch of m &lt; B samples is split as <see cref="RankShard.Range"/> says).
+    /// </summary>
+    public ReadOnlySpan<int> BatchIndices(int batch) => Shard.Of(GlobalBatchIndices(batch));
+
+    /// <summary>The sample indices of global batch <paramref name="batch"/> over all ranks (B of them, fewer for a kept last batch).</summary>
+    public ReadOnlySpan<int> GlobalBatchIndices(int batch)
     {
         if ((uint)batch >= (uint)BatchesPerEpoch)
             throw new ArgumentOutOfRangeException(nameof(batch), batch, $"Batch index outside [0, {BatchesPerEpoch}).");
@@ -80,7 +97,7 @@ public sealed class Batcher
         return _order.AsSpan(start, Math.Min(BatchSize, Count - start));
     }
 
-    /// <summary>Fills x (B, T, I), y (B,) and optional lengths (B,) with batch <paramref name="batch"/>; returns its size.</summary>
+    /// <summary>Fills x (b, T, I), y (b,) and optional lengths (b,) with this rank's b samples of batch <paramref name="batch"/>; returns its size.</summary>
     public int Fill(Dataset data, int batch, Span<float> x, Span<int> y, Span<int> lengths = default)
     {
         CheckCount(data.Count);
@@ -89,7 +106,7 @@ public sealed class Batcher
         return indices.Length;
     }
 
-    /// <summary>Fills x (B, T, 1) and y (B, T, 1) with windows of batch <paramref name="batch"/>; returns its size.</summary>
+    /// <summary>Fills x (b, T, 1) and y (b, T, 1) with windows of this rank's b samples of batch <paramref name="batch"/>; returns its size.</summary>
     public int Fill(TimeSeriesDataset data, int batch, Span<float> x, Span<float> y)
     {
         CheckCount(data.Count);

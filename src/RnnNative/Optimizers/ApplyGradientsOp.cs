@@ -33,6 +33,7 @@ internal sealed class ApplyGradientsOp : Operation
         var state = s.State<State>(this);
         if (state.Runs.Length == 0) Initialize(state, slab);
         GatherGradients(s, slab);
+        _optimizer.GradientReducer?.Reduce(slab.Gradients);
         if (_optimizer.ClipNorm is float clip) ClipByGlobalNorm(slab, state, clip);
         float lr = _optimizer.LearningRateAt(state.Step);
         state.Step++;

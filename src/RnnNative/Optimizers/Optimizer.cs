@@ -16,6 +16,12 @@ public abstract class Optimizer(float learningRate)
     /// <summary>Clip gradients so that their global L2 norm is at most this (null: no clipping).</summary>
     public float? ClipNorm { get; init; }
 
+    /// <summary>
+    /// Called once per update with the whole gradient slab before clipping and the update (null: none); set it
+    /// before the first training step. Data-parallel training sets the all-reduce mean here.
+    /// </summary>
+    public IGradientReducer? GradientReducer { get; set; }
+
     /// <summary>The training op: running it performs one update of <paramref name="varList"/> (default: all trainable variables).</summary>
     public Operation Minimize(Node loss, IReadOnlyList<Variable>? varList = null)
     {

@@ -15,7 +15,8 @@ public class BenchCommandTests
         "step_ms_p50", "step_ms_p90", "gflops", "sgemm_gflops_1024", "bound_samples_per_sec", "percent_of_bound",
         "allocated_bytes_per_step", "flops_per_step", "gemm_calls_per_step", "kernel", "mkl_kernel", "blas_version",
         "check_max_relative_error", "breakdown", "load_average", "gemm_only_step_ms", "gemm_only_percent_of_bound",
-        "percent_of_gemm_only", "gemm_shapes", "precision",
+        "percent_of_gemm_only", "gemm_shapes", "cpu", "vector_bits", "fma_peak_gflops", "peak_bound_samples_per_sec",
+        "percent_of_peak", "precision",
     ];
 
     private static (int Code, string Output) Rnn(params string[] args)
@@ -114,6 +115,12 @@ public class BenchCommandTests
         Assert.Equal(8 / (p50 / 1e3), samples, samples * 1e-9);
         Assert.Equal(sgemm * 1e9 / flops * 8, bound, bound * 1e-9);
         Assert.Equal(samples / bound * 100, r.GetProperty("percent_of_bound").GetDouble(), 1e-6);
+        double peak = r.GetProperty("fma_peak_gflops").GetDouble(), peakBound = r.GetProperty("peak_bound_samples_per_sec").GetDouble();
+        Assert.True(peak > 0);
+        Assert.Equal(peak * 1e9 / flops * 8, peakBound, peakBound * 1e-9);
+        Assert.Equal(samples / peakBound * 100, r.GetProperty("percent_of_peak").GetDouble(), 1e-6);
+        Assert.Equal(CpuFeatures.Current.VectorBits, r.GetProperty("vector_bits").GetInt32());
+        Assert.Equal(CpuFeatures.Current.ModelName, r.GetProperty("cpu").GetString());
         Assert.Equal(flops / (p50 / 1e3) / 1e9, r.GetProperty("gflops").GetDouble(), 1e-6);
         double gemmOnly = r.GetProperty("gemm_only_step_ms").GetDouble();
         Assert.True(gemmOnly > 0);

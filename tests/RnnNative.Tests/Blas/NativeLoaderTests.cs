@@ -41,10 +41,11 @@ public sealed class NativeLoaderTests : IDisposable
         // MKL would exit(2) on its first call if libmkl_core.so & co. were missing: the loader must not get that far.
         File.WriteAllText(Path.Combine(_dir, "libmkl_rt.so"), "placeholder");
         File.WriteAllText(Path.Combine(_dir, "libmkl_core.so"), "placeholder");
-        var e = Assert.Throws<BlasLibraryNotFoundException>(() => NativeLoader.Load(WithoutSystem(MklNative.SpecFor(avx2Shim: true)), [_dir]));
+        var e = Assert.Throws<BlasLibraryNotFoundException>(() => NativeLoader.Load(WithoutSystem(MklNative.SpecFor(MklInstructions.Avx512)), [_dir]));
         Assert.Contains("libmkl_intel_lp64.so", e.Message);
         Assert.Contains("libmkl_gnu_thread.so", e.Message);
         Assert.Contains(MklNative.CpuShimFile, e.Message);
+        Assert.Contains("libmkl_avx512.so", e.Message);
         Assert.DoesNotContain("libmkl_core.so,", e.Message);
     }
 

@@ -41,7 +41,7 @@ public class CliTests
         Assert.Equal(359, last.Count); // floor(20% of 1797)
 
         string[] rows = File.ReadAllLines(Path.Combine(run.Path, "metrics.csv"));
-        Assert.Equal("epoch,train_loss,test_loss,test_accuracy,samples_per_sec,elapsed_s", rows[0]);
+        Assert.Equal("epoch,train_loss,test_loss,test_accuracy,samples_per_sec,elapsed_s,completed", rows[0]);
         Assert.Equal(3, rows.Length);
         double[] accuracies = rows[1..].Select(r => double.Parse(r.Split(',')[3], CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal((double)last.Correct / last.Count, accuracies[^1]);
@@ -114,7 +114,7 @@ public class CliTests
         Assert.Equal(1, missing);
         Assert.Contains("not found", missingOutput);
 
-        File.WriteAllText(Path.Combine(run.Path, "ragged.csv"), "1,2,3\n4,5\n");
+        File.WriteAllText(Path.Combine(run.Path, "ragged.csv"), "1,2,3,4,5\n4,5\n");
         Assert.Equal(1, Rnn("train", "--data", Path.Combine(run.Path, "ragged.csv"), "--out", run.Path).Code);
         Assert.Equal(2, Rnn("eval").Code);
         Assert.Equal(2, Rnn("fly").Code);

@@ -146,7 +146,7 @@ public class TrustCliTests
         values[0] = float.NaN;
         variables[name] = Tensor.FromArray(values, variables[name].Dims.ToArray());
         string nanModel = Path.Combine(run.Path, "nan.ckpt");
-        new Checkpoint(checkpoint.ClassifierOptions, variables, checkpoint.Metadata).Save(nanModel);
+        new Checkpoint(checkpoint.ModelKind, checkpoint.OptionsJson, variables, checkpoint.Metadata).Save(nanModel);
         string images = run.Write("ok.idx", DataFiles.Idx(IdxElementType.UInt8, [2, 8, 8], DataFiles.Values(IdxElementType.UInt8, 128, 2)));
         Assert.Equal(0, Rnn("predict", "--model", model, "--data", images).Code);
         AssertOneLineError(1, $"variable '{name}' holds NaN", Rnn("predict", "--model", nanModel, "--data", images));

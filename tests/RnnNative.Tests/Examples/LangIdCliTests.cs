@@ -61,6 +61,14 @@ public class LangIdCliTests
         Assert.Equal(1, longCode);
         Assert.Contains("'kamitorakamito' has 14 characters", longOutput);
         Assert.Contains("at most 10", longOutput);
+
+        // in a batch, an overlong word is reported and the others are still classified
+        var (batchCode, batch) = Rnn("langid", "--predict", "kamito", "kamitorakamito", "schung", "--model", run);
+        Assert.True(batchCode == 0, batch);
+        Assert.Contains("skipped: the word 'kamitorakamito' has 14 characters", batch);
+        Assert.Single(batch.Split('\n'), l => l.Contains(" kamito "));
+        Assert.Single(batch.Split('\n'), l => l.Contains(" schung "));
+        Assert.DoesNotContain(batch.Split('\n'), l => l.Contains(" kamitorakamito "));
     }
 
     [Fact]

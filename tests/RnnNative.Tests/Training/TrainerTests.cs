@@ -138,7 +138,7 @@ public class TrainerTests
     {
         var history = new[] { new EpochMetrics(1, 0.1, 1.0 / 3, 345.0 / 359, 1234.56, 2.5), new EpochMetrics(2, 0.05, 0.25, 0.5, 10, 5, Completed: false) };
         string[] lines = MetricsCsv.Format(history).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("epoch,train_loss,test_loss,test_accuracy,samples_per_sec,elapsed_s", lines[0]);
+        Assert.Equal("epoch,train_loss,test_loss,test_accuracy,samples_per_sec,elapsed_s,completed", lines[0]);
         Assert.Equal(3, lines.Length);
         string[] first = lines[1].Split(',');
         Assert.Equal("1", first[0]);
@@ -146,5 +146,7 @@ public class TrainerTests
         Assert.Equal(345.0 / 359, double.Parse(first[3], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("1234.6", first[4]);
         Assert.Equal("2.500", first[5]);
+        Assert.Equal("1", first[6]);
+        Assert.Equal("0", lines[2].Split(',')[6]); // epoch 2 was cut short
     }
 }

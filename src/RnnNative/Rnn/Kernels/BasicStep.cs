@@ -47,7 +47,7 @@ internal ref struct BasicForwardRow<TAct> : IRowKernel where TAct : IActivation
         this.output = ref RowLoop.Ref(output, h);
     }
 
-    public readonly void Chunk<TChunk>(TChunk c, int j) where TChunk : struct, IChunk
+    public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
     {
         var h = TAct.Apply(c.Load(ref gates, j) + c.Load(ref bias, j));
         c.Store(ref gates, j, h);
@@ -72,9 +72,9 @@ internal ref struct BasicBackwardRow<TAct> : IRowKernel where TAct : IActivation
         this.dBias = ref RowLoop.Ref(dBias, width);
     }
 
-    public readonly void Chunk<TChunk>(TChunk c, int j) where TChunk : struct, IChunk
+    public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
     {
-        Vector256<float> d = (c.Load(ref dOut, j) + c.Load(ref dH, j)) * TAct.Derivative(c.Load(ref h, j));
+        TV d = (c.Load(ref dOut, j) + c.Load(ref dH, j)) * TAct.Derivative(c.Load(ref h, j));
         c.Store(ref dPre, j, d);
         c.Store(ref dBias, j, c.Load(ref dBias, j) + d);
     }

@@ -11,7 +11,7 @@ namespace RnnNative.Kernels;
 /// after its last valid step (its initial state when its length is 0); gradients flow through valid steps only.
 /// <para>How it runs (see <see cref="RnnWorkspace"/> for the layout): the batch is sorted by length so the
 /// examples running at step t are a prefix of B_t rows; the input projection of all steps is one GEMM
-/// (N, I)·(I, W); each step is one recurrent GEMM (B_t, H)·(H, W) plus one fused Vector256 pass over each row
+/// (N, I)·(I, W); each step is one recurrent GEMM (B_t, H)·(H, W) plus one fused vector pass (512-bit where accelerated, else 256-bit) over each row
 /// (bias, activation, state update, output). Backward runs per step one fused pass (activation derivative,
 /// bias-gradient sums) plus the hidden-state gradient GEMM (B_t, W)·(W, H); then dWx, dWh and dX are one GEMM
 /// each over all N = Σ lengths rows. GRU needs two GEMMs and two passes per step (its candidate reads r·h);

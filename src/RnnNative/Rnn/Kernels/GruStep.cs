@@ -67,7 +67,7 @@ internal ref struct GruGateRow : IRowKernel
         this.rh = ref RowLoop.Ref(rh, units);
     }
 
-    public readonly void Chunk<TChunk>(TChunk c, int j) where TChunk : struct, IChunk
+    public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
     {
         var r = Sigmoid(c.Load(ref gates, j) + c.Load(ref bias, j));
         var u = Sigmoid(c.Load(ref gates, j + units) + c.Load(ref bias, j + units));
@@ -94,7 +94,7 @@ internal ref struct GruCandidateRow : IRowKernel
         this.output = ref RowLoop.Ref(output, units);
     }
 
-    public readonly void Chunk<TChunk>(TChunk c, int j) where TChunk : struct, IChunk
+    public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
     {
         var candidate = Tanh(c.Load(ref gates, j + 2 * units) + c.Load(ref bias, j));
         var u = c.Load(ref gates, j + units);
@@ -124,7 +124,7 @@ internal ref struct GruCandidateBackwardRow : IRowKernel
         this.dCandidateBias = ref RowLoop.Ref(dCandidateBias, units);
     }
 
-    public readonly void Chunk<TChunk>(TChunk c, int j) where TChunk : struct, IChunk
+    public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
     {
         int ju = j + units, jc = ju + units;
         var u = c.Load(ref gates, ju);
@@ -157,7 +157,7 @@ internal ref struct GruGateBackwardRow : IRowKernel
         this.dBias = ref RowLoop.Ref(dBias, units);
     }
 
-    public readonly void Chunk<TChunk>(TChunk c, int j) where TChunk : struct, IChunk
+    public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
     {
         var r = c.Load(ref gates, j);
         var drh = c.Load(ref dRH, j);

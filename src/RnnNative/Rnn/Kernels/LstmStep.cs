@@ -52,22 +52,22 @@ internal ref struct LstmGatesRow : IRowKernel
 {
     private readonly ref float gates, bias;
     private readonly int units;
-    private readonly Vector256<float> forgetBias;
+    private readonly float forgetBias;
 
     public LstmGatesRow(Span<float> gates, ReadOnlySpan<float> bias, float forgetBias)
     {
         units = gates.Length / 4;
         this.gates = ref RowLoop.Ref(gates, 4 * units);
         this.bias = ref RowLoop.Ref(bias, 4 * units);
-        this.forgetBias = Vector256.Create(forgetBias);
+        this.forgetBias = forgetBias;
     }
 
-    public readonly void Chunk<TChunk>(TChunk c, int j) where TChunk : struct, IChunk
+    public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
     {
         int jj = j + units, jf = jj + units, jo = jf + units;
         c.Store(ref gates, j, Sigmoid(c.Load(ref gates, j) + c.Load(ref bias, j)));
         c.Store(ref gates, jj, Tanh(c.Load(ref gates, jj) + c.Load(ref bias, jj)));
-        c.Store(ref gates, jf, Sigmoid(c.Load(ref gates, jf) + c.Load(ref bias, jf) + forgetBias));
+        c.Store(ref gates, jf, Sigmoid(c.Load(ref gates, jf) + c.Load(ref bias, jf) + TV.Create(forgetBias)));
         c.Store(ref gates, jo, Sigmoid(c.Load(ref gates, jo) + c.Load(ref bias, jo)));
     }
 }
@@ -90,7 +90,7 @@ internal ref struct LstmStateRow : IRowKernel
         this.output = ref RowLoop.Ref(output, units);
     }
 
-    public readonly void Chunk<TChunk>(TChunk c, int j) where TChunk : struct, IChunk
+    public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
     {
         var i = c.Load(ref gates, j);
         var g = c.Load(ref gates, j + units);
@@ -129,7 +129,7 @@ internal ref struct LstmBackwardRow : IRowKernel
         this.dBias = ref RowLoop.Ref(dBias, 4 * units);
     }
 
-    public readonly void Chunk<TChunk>(TChunk c, int j) where TChunk : struct, IChunk
+    public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
     {
         int jj = j + units, jf = jj + units, jo = jf + units;
         var i = c.Load(ref gates, j);
@@ -140,13 +140,14 @@ internal ref struct LstmBackwardRow : IRowKernel
         var dh = c.Load(ref dOut, j) + c.Load(ref dH, j);
         var dCell = Fma(dh * o, TanhDerivative(tc), c.Load(ref dC, j));
         c.Store(ref dC, j, dCell * f);
-        StoreGate(c, j, dCell * g * SigmoidDerivative(i));
-        StoreGate(c, jj, dCell * i * TanhDerivative(g));
-        StoreGate(c, jf, dCell * c.Load(ref cPrev, j) * SigmoidDerivative(f));
-        StoreGate(c, jo, dh * tc * SigmoidDerivative(o));
+        StoreGate<TChunk, TV>(c, j, dCell * g * SigmoidDerivative(i));
+        StoreGate<TChunk, TV>(c, jj, dCell * i * TanhDerivative(g));
+        StoreGate<TChunk, TV>(c, jf, dCell * c.Load(ref cPrev, j) * SigmoidDerivative(f));
+        StoreGate<TChunk, TV>(c, jo, dh * tc * SigmoidDerivative(o));
     }
 
-    private readonly void StoreGate<TChunk>(TChunk c, int column, Vector256<float> d) where TChunk : struct, IChunk
+    private readonly void StoreGate<TChunk, TV>(TChunk c, int column, TV d)
+        where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
     {
         c.Store(ref dPre, column, d);
         c.Store(ref dBias, column, c.Load(ref dBias, column) + d);

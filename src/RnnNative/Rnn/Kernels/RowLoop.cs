@@ -4,22 +4,23 @@ using System.Runtime.Intrinsics;
 
 namespace RnnNative.Kernels;
 
-/// <summary>Eight consecutive floats of a row: a whole vector, or the 1..7 floats left at the row's end.</summary>
-/// <remarks>A fused kernel is written once, for a chunk; the whole-vector and tail instantiations share it,
-/// so the tail computes exactly what the vector lanes compute.</remarks>
-internal interface IChunk
+/// <summary>Consecutive floats of a row: a whole vector of <typeparamref name="TV"/>, or the 1..7 floats left at the
+/// row's end.</summary>
+/// <remarks>A fused kernel is written once, for a chunk of any width; the 512-bit, 256-bit and tail instantiations
+/// share it, so the tail computes exactly what the vector lanes compute.</remarks>
+internal interface IChunk<TV> where TV : struct, IFloatVector<TV>
 {
-    Vector256<float> Load(ref float row, int column);
-    void Store(ref float row, int column, Vector256<float> value);
+    TV Load(ref float row, int column);
+    void Store(ref float row, int column, TV value);
 }
 
-internal readonly struct WholeChunk : IChunk
+internal readonly struct WholeChunk<TV> : IChunk<TV> where TV : struct, IFloatVector<TV>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> Load(ref float row, int column) => Vector256.LoadUnsafe(ref row, (nuint)column);
+    public TV Load(ref float row, int column) => TV.Load(ref row, (nuint)column);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Store(ref float row, int column, Vector256<float> value) => value.StoreUnsafe(ref row, (nuint)column);
+    public void Store(ref float row, int column, TV value) => value.Store(ref row, (nuint)column);
 }
 
 /// <summary>The last <c>count</c> (1..7) floats of a row; missing lanes load as 0 and are never stored.</summary>
@@ -29,20 +30,21 @@ internal readonly struct WholeChunk : IChunk
 /// microcoded on AMD Zen: with it the LSTM forward pass over a row of H = 150 (18 vectors and a tail of 6)
 /// was 1.5× slower than over H = 152; with pieces, ~1.1×.
 /// </remarks>
-internal readonly struct TailChunk(int count) : IChunk
+internal readonly struct TailChunk(int count) : IChunk<Float8>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> Load(ref float row, int column)
+    public Float8 Load(ref float row, int column)
     {
         ref float p = ref Unsafe.Add(ref row, column);
         if (count < 4)
-            return Vector256.Create(LoadUpTo3(ref p, count), Vector128<float>.Zero);
-        return Vector256.Create(Vector128.LoadUnsafe(ref p), LoadUpTo3(ref Unsafe.Add(ref p, 4), count - 4));
+            return new(Vector256.Create(LoadUpTo3(ref p, count), Vector128<float>.Zero));
+        return new(Vector256.Create(Vector128.LoadUnsafe(ref p), LoadUpTo3(ref Unsafe.Add(ref p, 4), count - 4)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Store(ref float row, int column, Vector256<float> value)
+    public void Store(ref float row, int column, Float8 chunk)
     {
+        var value = chunk.Value;
         ref float p = ref Unsafe.Add(ref row, column);
         if (count < 4)
         {
@@ -77,20 +79,47 @@ internal readonly struct TailChunk(int count) : IChunk
 /// <summary>A fused elementwise pass over one row of H columns, processed one chunk at a time.</summary>
 internal interface IRowKernel
 {
-    void Chunk<TChunk>(TChunk chunk, int column) where TChunk : struct, IChunk;
+    void Chunk<TChunk, TV>(TChunk chunk, int column) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>;
 }
 
 internal static class RowLoop
 {
-    /// <summary>Runs <paramref name="kernel"/> over columns [0, width): whole vectors, then one tail chunk.</summary>
+    /// <summary>The vector width <see cref="Run"/> uses: 512 exactly when <see cref="Vector512.IsHardwareAccelerated"/>.</summary>
+    public static int VectorBits => Vector512.IsHardwareAccelerated ? 512 : 256;
+
+    /// <summary>Runs <paramref name="kernel"/> over columns [0, width) with the widest vectors accelerated here.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<TKernel>(ref TKernel kernel, int width) where TKernel : struct, IRowKernel, allows ref struct
     {
+        if (Vector512.IsHardwareAccelerated)
+            Run512(ref kernel, width);
+        else
+            Run256(ref kernel, width);
+    }
+
+    /// <summary>Whole 256-bit vectors, then one tail chunk.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run256<TKernel>(ref TKernel kernel, int width) where TKernel : struct, IRowKernel, allows ref struct =>
+        Finish256(ref kernel, 0, width);
+
+    /// <summary>Whole 512-bit vectors, then at most one 256-bit vector and one tail chunk (a lane computes the
+    /// same value at either width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run512<TKernel>(ref TKernel kernel, int width) where TKernel : struct, IRowKernel, allows ref struct
+    {
         int column = 0;
-        for (; column <= width - Vector256<float>.Count; column += Vector256<float>.Count)
-            kernel.Chunk(new WholeChunk(), column);
+        for (; column <= width - Float16.Count; column += Float16.Count)
+            kernel.Chunk<WholeChunk<Float16>, Float16>(default, column);
+        Finish256(ref kernel, column, width);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish256<TKernel>(ref TKernel kernel, int column, int width) where TKernel : struct, IRowKernel, allows ref struct
+    {
+        for (; column <= width - Float8.Count; column += Float8.Count)
+            kernel.Chunk<WholeChunk<Float8>, Float8>(default, column);
         if (column < width)
-            kernel.Chunk(new TailChunk(width - column), column);
+            kernel.Chunk<TailChunk, Float8>(new TailChunk(width - column), column);
     }
 
     /// <summary>A reference to the first element of a row that must hold at least <paramref name="width"/> floats.</summary>

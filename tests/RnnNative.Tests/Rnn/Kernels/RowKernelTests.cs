@@ -4,10 +4,20 @@ namespace RnnNative.Tests.RnnKernels;
 
 /// <summary>
 /// Every fused elementwise row kernel at every width 0..257 (whole vectors, every tail) against the pointwise
-/// formulas of <see cref="NaiveMath"/> in double, with guard elements after each row that must stay untouched.
+/// formulas of <see cref="NaiveMath"/> in double, with guard elements after each row that must stay untouched:
+/// through <see cref="RowLoop.Run"/> (the width this CPU uses), and at 512 and 256 bits explicitly in the
+/// subclasses below (Vector512 runs in software where the CPU lacks it, so both widths are tested everywhere).
 /// </summary>
 public class RowKernelTests
 {
+    /// <summary>Runs a row kernel the way this test class is about.</summary>
+    private protected virtual void Run<TKernel>(ref TKernel kernel, int width) where TKernel : struct, IRowKernel, allows ref struct =>
+        RowLoop.Run(ref kernel, width);
+
+    [Fact]
+    public void RunTakesTheWidestAcceleratedWidth() =>
+        Assert.Equal(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512 : 256, RowLoop.VectorBits);
+
     private const int MaxWidth = 257;
     private readonly Random random = new(90);
 
@@ -58,9 +68,9 @@ public class RowKernelTests
             Row tanhC = Random(h, 1), cNext = Random(h, 1), hNext = Random(h, 1), output = Random(h, 1);
             var e = NaiveMath.Lstm(Sum(gates, bias), cPrev.Doubles, 0.8);
             var gateRow = new LstmGatesRow(gates.Span, bias.Span, 0.8f);
-            RowLoop.Run(ref gateRow, h);
+            Run(ref gateRow, h);
             var stateRow = new LstmStateRow(gates.Span, cPrev.Span, tanhC.Span, cNext.Span, hNext.Span, output.Span);
-            RowLoop.Run(ref stateRow, h);
+            Run(ref stateRow, h);
             gates.AssertEquals([.. e.I, .. e.J, .. e.F, .. e.O], $"LSTM gates, H = {h}");
             tanhC.AssertEquals(e.C.Select(Math.Tanh).ToArray(), $"LSTM tanh(c), H = {h}");
             cNext.AssertEquals(e.C, $"LSTM c, H = {h}");
@@ -81,7 +91,7 @@ public class RowKernelTests
             var dBiasExpected = Sum(dBias, dz);
             Row gates = new([.. g.I, .. g.J, .. g.F, .. g.O]), tanhC = new(g.C.Select(Math.Tanh).ToArray());
             var row = new LstmBackwardRow(gates.Span, cPrev.Span, tanhC.Span, dOut.Span, dH.Span, dC.Span, dPre.Span, dBias.Span);
-            RowLoop.Run(ref row, h);
+            Run(ref row, h);
             dPre.AssertEquals(dz, $"LSTM dPre, H = {h}");
             dC.AssertEquals(dcPrev, $"LSTM dc_prev, H = {h}");
             dBias.AssertEquals(dBiasExpected, $"LSTM dBias, H = {h}");
@@ -97,12 +107,12 @@ public class RowKernelTests
             Row rh = Random(h, 1), hNext = Random(h, 1), output = Random(h, 1);
             var (r, u) = NaiveMath.GruGates(Sum(gates.Slice(0, 2 * h), bias));
             var gateRow = new GruGateRow(gates.Span, bias.Span, hPrev.Span, rh.Span);
-            RowLoop.Run(ref gateRow, h);
+            Run(ref gateRow, h);
             rh.AssertEquals(r.Select((rm, m) => rm * hPrev.Doubles[m]).ToArray(), $"GRU r·h, H = {h}");
 
             var (c, hNew) = NaiveMath.GruCandidate(Sum(gates.Slice(2 * h, h), candidateBias), u, hPrev.Doubles);
             var candidateRow = new GruCandidateRow(gates.Span, candidateBias.Span, hPrev.Span, hNext.Span, output.Span);
-            RowLoop.Run(ref candidateRow, h);
+            Run(ref candidateRow, h);
             gates.AssertEquals([.. r, .. u, .. c], $"GRU gates, H = {h}");
             hNext.AssertEquals(hNew, $"GRU h, H = {h}");
             output.AssertEquals(hNew, $"GRU output, H = {h}");
@@ -125,10 +135,10 @@ public class RowKernelTests
 
             var candidateRow = new GruCandidateBackwardRow(gates.Span, hPrev.Span, dOut.Span, dH.Span, dPre.Span,
                 dBias.Span, dCandidateBias.Span);
-            RowLoop.Run(ref candidateRow, h);
+            Run(ref candidateRow, h);
             dH.AssertEquals(direct, $"GRU dh·u, H = {h}");
             var gateRow = new GruGateBackwardRow(gates.Span, hPrev.Span, dRH.Span, dH.Span, dPre.Span, dBias.Span);
-            RowLoop.Run(ref gateRow, h);
+            Run(ref gateRow, h);
 
             dPre.AssertEquals([.. dzr, .. dzu, .. dzc], $"GRU dPre, H = {h}");
             dH.AssertEquals(direct.Select((d, m) => d + fromR[m]).ToArray(), $"GRU dh_prev, H = {h}");
@@ -137,16 +147,16 @@ public class RowKernelTests
         }
     }
 
-    private static void RunBasicForward<TAct>(Row gates, Row bias, Row next, Row output) where TAct : IActivation
+    private void RunBasicForward<TAct>(Row gates, Row bias, Row next, Row output) where TAct : IActivation
     {
         var row = new BasicForwardRow<TAct>(gates.Span, bias.Span, next.Span, output.Span);
-        RowLoop.Run(ref row, gates.Length);
+        Run(ref row, gates.Length);
     }
 
-    private static void RunBasicBackward<TAct>(Row h, Row dOut, Row dH, Row dPre, Row dBias) where TAct : IActivation
+    private void RunBasicBackward<TAct>(Row h, Row dOut, Row dH, Row dPre, Row dBias) where TAct : IActivation
     {
         var row = new BasicBackwardRow<TAct>(h.Span, dOut.Span, dH.Span, dPre.Span, dBias.Span);
-        RowLoop.Run(ref row, h.Length);
+        Run(ref row, h.Length);
     }
 
     private Row Random(int n, double scale) =>
@@ -185,5 +195,46 @@ public class RowKernelTests
                 if (storage[i] != Sentinel)
                     Assert.Fail($"{what}: wrote past the end of the row at {i}.");
         }
+    }
+}
+
+/// <summary>The row kernels with whole 512-bit vectors first (then 256-bit and tail chunks).</summary>
+public sealed class RowKernel512Tests : RowKernelTests
+{
+    private protected override void Run<TKernel>(ref TKernel kernel, int width) => RowLoop.Run512(ref kernel, width);
+}
+
+/// <summary>The row kernels with 256-bit vectors and tail chunks only.</summary>
+public sealed class RowKernel256Tests : RowKernelTests
+{
+    private protected override void Run<TKernel>(ref TKernel kernel, int width) => RowLoop.Run256(ref kernel, width);
+}
+
+/// <summary>A lane computes the same bits at 512 and 256 bits: the widths give bit-identical rows at every width.</summary>
+public sealed class RowKernelWidthAgreementTests
+{
+    [Fact]
+    public void LstmForwardAndBackwardAreBitIdenticalAt512And256Bits()
+    {
+        var random = new Random(17);
+        for (int h = 0; h <= 257; h++)
+        {
+            float[] Rand(int n, float scale) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1) * scale).ToArray();
+            float[] gates = Rand(4 * h, 3), bias = Rand(4 * h, 1), cPrev = Rand(h, 2), dOut = Rand(h, 1), dH = Rand(h, 1), dC = Rand(h, 1);
+            Assert.Equal(Lstm(h, gates, bias, cPrev, dOut, dH, dC, wide: false), Lstm(h, gates, bias, cPrev, dOut, dH, dC, wide: true));
+        }
+    }
+
+    // Forward (gates, then state) and backward over copies of the inputs; every output row concatenated.
+    private static float[] Lstm(int h, float[] gates0, float[] bias, float[] cPrev, float[] dOut, float[] dH, float[] dC0, bool wide)
+    {
+        float[] gates = (float[])gates0.Clone(), dC = (float[])dC0.Clone(), tanhC = new float[h], cNext = new float[h];
+        float[] hNext = new float[h], output = new float[h], dPre = new float[4 * h], dBias = new float[4 * h];
+        var gateRow = new LstmGatesRow(gates, bias, 0.7f);
+        var stateRow = new LstmStateRow(gates, cPrev, tanhC, cNext, hNext, output);
+        var backRow = new LstmBackwardRow(gates, cPrev, tanhC, dOut, dH, dC, dPre, dBias);
+        if (wide) { RowLoop.Run512(ref gateRow, h); RowLoop.Run512(ref stateRow, h); RowLoop.Run512(ref backRow, h); }
+        else { RowLoop.Run256(ref gateRow, h); RowLoop.Run256(ref stateRow, h); RowLoop.Run256(ref backRow, h); }
+        return [.. gates, .. tanhC, .. cNext, .. hNext, .. dC, .. dPre, .. dBias];
     }
 }
