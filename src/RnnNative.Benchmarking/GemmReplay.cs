@@ -25,8 +25,8 @@ internal readonly record struct GemmCall(BlasBackend Backend, int ThreadId, bool
 /// This is the ceiling of a design whose GEMMs go to this library: the step's GEMM calls run back to back with no
 /// elementwise work, no optimizer and no waiting (the threads do not wait for each other between calls here, as
 /// the step's stages must). It holds to within a few percent, not strictly: inside the step a row pass has just
-/// written part of the next GEMM's left operand, which here comes from memory as the rest does (measured: the
-/// GEMM time inside the step ~4% below the replay's). The operands lie
+/// written part of the next GEMM's left operand, which here comes from memory as the rest does (so the GEMM time
+/// inside the step is a little below the replay's). The operands lie
 /// in scratch buffers laid out as the step's were: operands whose storage overlapped share one buffer at the same
 /// offsets and the same alignment to 64 bytes, so a weight matrix read at every time step is one matrix here too,
 /// the time steps' slices of one workspace are slices of one buffer, and the footprint is the step's. Each thread times

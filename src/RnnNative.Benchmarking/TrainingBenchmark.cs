@@ -54,7 +54,7 @@ public static class TrainingBenchmark
         // Measured again after the steps: on a shared machine one measurement can fall into a busy moment; the
         // higher of the two is the better estimate of the limit (and the lower percentage of bound). Not before the
         // profiled steps: OpenBLAS's thread team spins ~0.1 s after a threaded GEMM, on the core the RNN's second
-        // thread needs (measured: "waiting" 35% of a profiled 2-thread step right after it, 2-16% otherwise).
+        // thread needs, and would show as "waiting" in the profile.
         sgemm = Math.Max(sgemm, SgemmRate.Measure(blas, options.Precision));
         double fmaPeak = FmaPeak.Measure(blas.Threads).Gflops;
         var measured = new Measured(sgemm, fmaPeak, flops, captured.Count, checkError, stepSeconds, replaySeconds, allocated,

@@ -16,7 +16,7 @@ internal static class EvalCommand
           --batch N          examples per batch (default: the training run's, so results reproduce exactly)
           --out DIR          where confusion.png goes (default: the checkpoint's folder)
           --backend NAME     openblas | mkl | managed
-          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+          --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
         """;
 

@@ -47,7 +47,7 @@ internal static class ForecastCommand
           --validation-start N  index of its first value (default: centred in the longer training stretch)
           --out DIR          where forecast.png and forecast.csv go (default runs/forecast)
           --backend NAME     openblas | mkl | managed (default: the library's choice)
-          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+          --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
         Training uses only windows (inputs and targets) entirely before or after the held-out block (and the
         validation block); the held-out MSE is over every window entirely inside it, and the generated

@@ -52,7 +52,7 @@ internal static class GenerateCommand
           --seed N           weights, shuffling, draws (default 42)
           --out DIR          folder for feedback.png and repeat.png (default runs/generate)
           --backend NAME     openblas | mkl | managed
-          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+          --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
         """;
 

@@ -46,7 +46,7 @@ internal static class LangIdCommand
           --predict WORD...  classify these words (lower-cased) with --model instead of training
           --model DIR|FILE   for --predict: a run folder or checkpoint (default: the --out folder)
           --backend NAME     openblas | mkl | managed
-          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+          --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
         """;
 

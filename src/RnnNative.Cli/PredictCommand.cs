@@ -16,7 +16,7 @@ internal static class PredictCommand
                              (in the training CSV's label column, else last)
           --batch N          examples per batch (default 150)
           --backend NAME     openblas | mkl | managed
-          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+          --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
         Output (CSV): row,predicted[,label],p0,...,p{C-1}
         """;

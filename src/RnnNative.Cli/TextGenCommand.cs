@@ -46,7 +46,7 @@ internal static class TextGenCommand
           --prefix TEXT      text the model reads first (default: a newline)
           --seed N           weights, and the sampling draws (default 42)
           --backend NAME     openblas | mkl | managed (default: the library's choice)
-          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+          --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
         """;
 

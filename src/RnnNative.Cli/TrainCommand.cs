@@ -37,7 +37,7 @@ internal static class TrainCommand
           --lr X             Adam learning rate (default 0.001)
           --seed N           weights, shuffling and the CSV split (default 42)
           --backend NAME     openblas | mkl | managed (default: the library's choice)
-          --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
+          --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
           --precision P      fp32 | bf16: GEMM operands rounded to bfloat16, float32 accumulation; needs mkl
                              on a CPU with AVX512_BF16, or managed (emulated) (default fp32)

@@ -37,8 +37,9 @@ public abstract partial class BlasBackend
         : throw new ArgumentException($"Unknown BLAS backend '{name}'. Valid names: {ValidNames}.", nameof(name));
 
     /// <summary>
-    /// The default backend: the one <c>RNNNATIVE_BLAS</c> names when it is set; otherwise OpenBLAS where it loads,
-    /// else the managed GEMM.
+    /// The default backend: the one <c>RNNNATIVE_BLAS</c> names when it is set; otherwise the fastest by rule on this
+    /// CPU among those that load (<see cref="FastestBackend"/>: MKL where it runs AVX2 or AVX-512 kernels, else
+    /// OpenBLAS, else the managed GEMM).
     /// </summary>
     /// <exception cref="ArgumentException">The variable names no backend; the message lists the valid names.</exception>
     public static BlasBackend FromEnvironment(int threads = 1) =>
@@ -49,8 +50,10 @@ public abstract partial class BlasBackend
         Create(name is null ? PreferredAvailableKind() : ParseKind(name), threads);
 
     /// <summary>Whether <paramref name="kind"/> is the managed GEMM that <see cref="FromEnvironment"/> falls back to
-    /// because OpenBLAS does not load here.</summary>
-    public static bool IsDefaultFallback(BlasKind kind) => kind == BlasKind.Managed && !IsAvailable(BlasKind.OpenBlas, out _);
+    /// because no native library loads here.</summary>
+    public static bool IsDefaultFallback(BlasKind kind) =>
+        kind == BlasKind.Managed && !IsAvailable(BlasKind.OpenBlas, out _) && !IsAvailable(BlasKind.Mkl, out _);
 
-    private static BlasKind PreferredAvailableKind() => IsAvailable(BlasKind.OpenBlas, out _) ? BlasKind.OpenBlas : BlasKind.Managed;
+    // The default: the fastest backend by rule on this CPU among those that load (see FastestBackend).
+    private static BlasKind PreferredAvailableKind() => FastestBackend.OnThisMachine();
 }

@@ -3,7 +3,7 @@ namespace RnnNative.Blas;
 /// <summary>Environment variables that choose and configure the BLAS backend at run time.</summary>
 public static class BlasEnvironment
 {
-    /// <summary><c>RNNNATIVE_BLAS=openblas|mkl|managed</c>: the backend <see cref="BlasBackend.FromEnvironment"/> creates (unset: OpenBLAS where it loads, else managed).</summary>
+    /// <summary><c>RNNNATIVE_BLAS=openblas|mkl|managed</c>: the backend <see cref="BlasBackend.FromEnvironment"/> creates (unset: the fastest by rule, <see cref="FastestBackend"/>).</summary>
     public const string BackendVariable = "RNNNATIVE_BLAS";
 
     /// <summary><c>RNNNATIVE_NATIVE_DIR=/path</c>: a folder searched first for the native libraries.</summary>
@@ -11,7 +11,7 @@ public static class BlasEnvironment
 
     /// <summary>
     /// <c>RNNNATIVE_MKL_INSTRUCTIONS=auto|avx512|avx2|generic</c>: caps MKL's instruction set (default auto: the
-    /// widest this CPU runs; see <see cref="MklInstructions"/> and README, "MKL on AMD").
+    /// widest this CPU runs; see <see cref="MklInstructions"/> and docs/backends.md).
     /// </summary>
     public const string MklInstructionsVariable = "RNNNATIVE_MKL_INSTRUCTIONS";
 

@@ -5,8 +5,8 @@ namespace RnnNative.Blas;
 /// that cuts its work into <see cref="Parts"/> parts runs them on (<see cref="Run"/>).
 /// </summary>
 /// <remarks>
-/// With several threads and <see cref="RnnThreading.BatchSplit"/> (<see cref="RnnThreading.Auto"/>: the measured
-/// best, README "Performance") the work is cut across the session's threads: <see cref="Gemm"/> is then the
+/// With several threads and <see cref="RnnThreading.BatchSplit"/> (<see cref="RnnThreading.Auto"/>: the faster
+/// choice in the benchmarks, docs/performance.md) the work is cut across the session's threads: <see cref="Gemm"/> is then the
 /// backend's single-threaded sibling, for every op and every part (a BLAS thread team woken by a small product
 /// would only spin on the cores the parts need). Otherwise there is one part, on the caller, and
 /// <see cref="Gemm"/> is the backend itself with its own threads. The pool's helper threads start on first use.

@@ -2,7 +2,7 @@ namespace RnnNative.Blas;
 
 /// <summary>Which backend is fastest by rule on a CPU, among those whose libraries load.</summary>
 /// <remarks>
-/// The rule (from <c>rnn bench</c> runs of the reference models, see README "Performance"): MKL wherever it can
+/// The rule (from <c>rnn bench</c> runs of the reference models, docs/performance.md): MKL wherever it can
 /// run its AVX2 or AVX-512 kernels (the CPU has AVX2 + FMA; on AMD through the CPU shim), then OpenBLAS, then the
 /// managed GEMM. A rule, not a measurement: it never times anything, so it is cheap and the same on every run.
 /// </remarks>

@@ -11,7 +11,7 @@ namespace RnnNative.Blas;
 internal sealed unsafe partial class ManagedBlas : BlasBackend, IPartJob
 {
     // Below this many multiply-adds a GEMM stays on the calling thread: waking a worker costs tens of µs,
-    // which 150³ (3.4 M) does not repay on this 2-core machine, while 4200·150·28 (17.6 M) does.
+    // which a 150³ product (3.4 M) does not repay, while the all-step products (tens of M) do.
     private const long ParallelThreshold = 4_000_000;
 
     private int _threads = 1;

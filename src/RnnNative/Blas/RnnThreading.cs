@@ -4,7 +4,7 @@ namespace RnnNative.Blas;
 /// threads of one <see cref="ComputeResources"/>, or every GEMM uses the backend's own threads.</summary>
 public enum RnnThreading
 {
-    /// <summary>The measured best for the backend (see the README's performance section).</summary>
+    /// <summary>The faster choice in the benchmarks (docs/performance.md): today <see cref="BatchSplit"/>.</summary>
     Auto,
     /// <summary>
     /// The length-sorted batch is cut into one slice per thread; each slice's time loop runs on its own .NET

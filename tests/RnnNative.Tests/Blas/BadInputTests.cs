@@ -78,10 +78,13 @@ public sealed class BadInputTests
         Assert.Equal(expected, BlasBackend.ParseKind(name));
 
     [Fact]
-    public void Unset_environment_variable_means_openblas_where_it_loads_else_managed()
+    public void Unset_environment_variable_means_the_fastest_backend_by_rule()
     {
         using var blas = BlasBackend.FromEnvironmentValue(null, threads: 3);
-        var expected = BlasBackend.IsAvailable(BlasKind.OpenBlas, out _) ? BlasKind.OpenBlas : BlasKind.Managed;
+        // The rule, restated: MKL where the CPU runs its AVX2 or AVX-512 kernels, else OpenBLAS, else managed.
+        bool wideCpu = CpuFeatures.Current.Avx2 && CpuFeatures.Current.Fma;
+        var expected = wideCpu && BlasBackend.IsAvailable(BlasKind.Mkl, out _) ? BlasKind.Mkl
+            : BlasBackend.IsAvailable(BlasKind.OpenBlas, out _) ? BlasKind.OpenBlas : BlasKind.Managed;
         Assert.Equal(expected, blas.Kind);
         Assert.Equal(3, blas.Threads);
         Assert.Equal(expected == BlasKind.Managed, BlasBackend.IsDefaultFallback(blas.Kind));

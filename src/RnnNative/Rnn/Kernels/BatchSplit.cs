@@ -87,13 +87,13 @@ internal enum SplitStage
 {
     /// <summary>Each slice's inputs and initial states packed (when the input projection needs them before the time loop).</summary>
     PackSlices,
-    /// <summary>Pre = X·Wx, rows cut into shares.</summary>
+    /// <summary>The GRU candidate's all-step input projection X·Wx_c, rows cut into shares.</summary>
     InputProjection,
     /// <summary>The forward time loop of each slice.</summary>
     ForwardSteps,
     /// <summary>The backward time loop of each slice (bias gradients per part).</summary>
     BackwardSteps,
-    /// <summary>dWx, dWh over each part's share of the packed rows (their k).</summary>
+    /// <summary>The joined kernel gradient [X|H]ᵀ·dPre over each part's share of the packed rows (their k).</summary>
     WeightGradients,
     /// <summary>DX = dPre·Wxᵀ, rows cut into shares.</summary>
     InputGradient,

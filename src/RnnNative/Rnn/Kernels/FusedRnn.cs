@@ -9,14 +9,12 @@ namespace RnnNative.Kernels;
 /// <remarks>
 /// Semantics: outputs are exactly 0 at every step t ≥ length[b]; the final state of example b is its state
 /// after its last valid step (its initial state when its length is 0); gradients flow through valid steps only.
-/// <para>How it runs (see <see cref="RnnWorkspace"/> for the layout): the batch is sorted by length so the
-/// examples running at step t are a prefix of B_t rows; the input projection of all steps is one GEMM
-/// (N, I)·(I, W); each step is one recurrent GEMM (B_t, H)·(H, W) plus one fused vector pass (512-bit where accelerated, else 256-bit) over each row
-/// (bias, activation, state update, output). Backward runs per step one fused pass (activation derivative,
-/// bias-gradient sums) plus the hidden-state gradient GEMM (B_t, W)·(W, H); then dWx, dWh and dX are one GEMM
-/// each over all N = Σ lengths rows. GRU needs two GEMMs and two passes per step (its candidate reads r·h);
-/// LSTM's forward pass is split in two over the same row. Steps past the longest sequence are skipped;
-/// nothing allocates.</para>
+/// <para>How it runs (docs/fused-rnn.md is the full description): the batch is sorted by length so the examples
+/// running at step t are a prefix of B_t rows; each step is one joined GEMM [x_t | h_{t-1}]·[Wx; Wh] (TF's kernel
+/// as it is; the GRU candidate keeps an all-step input projection, as it reads r·h) plus one fused vector pass over
+/// each row (bias, activation, state update, output). Backward runs per step one fused pass (activation
+/// derivative, bias-gradient sums) plus the hidden-state gradient GEMM; then the kernel gradient and dX are one
+/// GEMM each over all N = Σ lengths rows. Steps past the longest sequence are skipped; nothing allocates.</para>
 /// <para>Each pass is three phases (see FusedRnn.Phases.cs): a serial begin (checks, sorting, packing, the
 /// all-step GEMMs of forward), the time loop over a range of sorted slots, and a serial end. Slot ranges are
 /// independent through the whole time loop, so the batch is cut into one slice per part of a

@@ -46,7 +46,7 @@ internal static class LstmStep
 /// <remarks>
 /// A pass of its own, then <see cref="LstmStateRow"/> over the same row while it is in L1: four independent
 /// activations per chunk keep the dependency chains short. Fused into one pass (gate, then c, then tanh c in
-/// one chunk of ~250 instructions) the row measured 1.1–1.3× slower at H = 150 on Zen 3.
+/// one chunk of ~250 instructions) the row ran slower: the long chunk serialises the activations.
 /// </remarks>
 internal ref struct LstmGatesRow : IRowKernel
 {

@@ -11,13 +11,11 @@ namespace RnnNative.Kernels;
 /// recurrent input is h_{t-1} (group 0: every cell's, the GRU's gates) is <i>joined</i>: x_t and h_{t-1} lie side by
 /// side in one row of <see cref="RnnWorkspace.XH"/>, so each step computes its whole pre-activation as one GEMM
 /// [x_t | h_{t-1}]·[Wx; Wh] (k = I+H, TF's kernel as it is) and backward its kernel gradient as one GEMM over
-/// all rows. Measured here against an input projection over all steps at once (k = I = 28) plus the recurrent
-/// GEMM (k = H) per step, the joined forward GEMMs were 7–10% faster on OpenBLAS and MKL, and the joined weight
-/// gradient 5–10% faster than dWx and dWh apart: a GEMM with k = 28 runs at 50–60% of the machine's rate.
+/// all rows: a GEMM with k = I+H runs closer to the library's peak than one with k = I plus one with k = H
+/// (figures in docs/performance.md).
 /// The GRU's candidate (group 1) reads r_t·h_{t-1}, known only mid-step: it keeps the all-step input projection.
-/// <para>Measured and left out: MKL's packed GEMM (<c>cblas_sgemm_pack</c> once per call, <c>cblas_sgemm_compute</c>
-/// per step) for the weights every step reuses gave no gain here (28 forward steps: 55–71 GFLOP/s packed against
-/// 64–71 plain; backward equal), generic and AVX2 kernels alike.</para>
+/// <para>MKL's packed GEMM for the weights every step reuses is not used: it gave no gain on these shapes
+/// (docs/performance.md).</para>
 /// </remarks>
 internal static class RnnGemms
 {

@@ -8,8 +8,8 @@ namespace RnnNative.Kernels;
 /// </summary>
 /// <remarks>
 /// The fused row passes load and store whole Vector256s along each row: with H = 150 (a 600-byte stride) most
-/// rows start off a cache line and a third of those loads split two lines; measured here, the basic cell's
-/// forward pass ran 1.5× faster per element on 64-byte-aligned rows (H = 144, 160) than on H = 150 or 152.
+/// rows start off a cache line and a third of those loads split two lines, so rows are padded to start on
+/// 64-byte boundaries (the gain is in docs/performance.md).
 /// Strides that are multiples of 256 bytes are avoided because GEMM panels with such leading dimensions
 /// map onto few cache sets. The padding floats stay 0 and are never read.
 /// </remarks>

@@ -27,8 +27,7 @@ internal readonly struct WholeChunk<TV> : IChunk<TV> where TV : struct, IFloatVe
 /// <remarks>
 /// Moved in 4-, 2- and 1-float pieces, never touching memory past the row (the next row may belong to
 /// another thread). AVX's masked vmaskmovps would do the same in one instruction, but its store form is
-/// microcoded on AMD Zen: with it the LSTM forward pass over a row of H = 150 (18 vectors and a tail of 6)
-/// was 1.5× slower than over H = 152; with pieces, ~1.1×.
+/// microcoded on some CPUs (AMD Zen), where it made a row with a tail far slower than one without.
 /// </remarks>
 internal readonly struct TailChunk(int count) : IChunk<Float8>
 {
