@@ -18,6 +18,9 @@ public sealed record BenchmarkOptions
     /// <summary>How the step uses its threads (<see cref="RnnThreading.Auto"/>: the engine's choice for the backend).</summary>
     public RnnThreading Threading { get; init; } = RnnThreading.Auto;
 
+    /// <summary>The GEMM operands' precision; with bfloat16 the bound is the backend's 1024³ bfloat16 GEMM rate.</summary>
+    public Precision Precision { get; init; } = Precision.Float32;
+
     /// <summary>The recurrent cell.</summary>
     public CellType Cell { get; init; } = CellType.Basic;
 

@@ -20,6 +20,9 @@ public sealed record BenchmarkResult
     public required int Threads { get; init; }
     /// <summary>How the threads were used: "serial", "batch-split" (the batch cut across .NET threads, each with a single-threaded BLAS) or "blas-threads".</summary>
     public required string Threading { get; init; }
+    /// <summary>The GEMM operands' precision: "fp32" or "bf16" (then the bound is the 1024³ bfloat16 GEMM rate).</summary>
+    public string Precision { get; init; } = "fp32";
+
     /// <summary>"basic", "lstm" or "gru".</summary>
     public required string Cell { get; init; }
     /// <summary>B.</summary>

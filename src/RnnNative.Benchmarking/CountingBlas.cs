@@ -70,6 +70,29 @@ public sealed class CountingBlas : BlasBackend
                 GemmOperand.Of(a), lda, GemmOperand.Of(b), ldb, beta, GemmOperand.Of(c), ldc));
     }
 
+    /// <inheritdoc />
+    public override bool SupportsBf16Gemm(out string reason) => _inner.SupportsBf16Gemm(out reason);
+
+    /// <inheritdoc />
+    public override string Bf16Kernel => _inner.Bf16Kernel;
+
+    /// <inheritdoc />
+    protected override void GemmBf16Core(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<ushort> a, int lda, ReadOnlySpan<ushort> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        if (!Counters.Recording)
+        {
+            _inner.GemmBf16(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+        long start = Stopwatch.GetTimestamp();
+        _inner.GemmBf16(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        Counters.Add(new GemmShape(transA, transB, m, n, k), Stopwatch.GetTimestamp() - start);
+        if (Counters.Capturing)
+            Counters.Capture(new GemmCall(_inner, Environment.CurrentManagedThreadId, transA, transB, m, n, k, alpha,
+                GemmOperand.Of(a), lda, GemmOperand.Of(b), ldb, beta, GemmOperand.Of(c), ldc, Bf16: true));
+    }
+
     internal override BlasBackend? CreateSingleThreaded() =>
         _inner.CreateSingleThreaded() is { } serial ? new CountingBlas(serial, ownsInner: true, Counters) : null;
 

@@ -7,11 +7,15 @@ namespace RnnNative.Benchmarking;
 internal readonly record struct GemmOperand(nint Address, int Length)
 {
     public static GemmOperand Of(ReadOnlySpan<float> span) => new(MemoryAddress.Of(span), span.Length);
+
+    /// <summary>A bfloat16 operand, its length counted in floats (rounded up) so that byte ranges compare.</summary>
+    public static GemmOperand Of(ReadOnlySpan<ushort> span) =>
+        new(MemoryAddress.Of(System.Runtime.InteropServices.MemoryMarshal.Cast<ushort, float>(span)), (span.Length + 1) / 2);
 }
 
 /// <summary>One GEMM call as a training step made it: the backend and thread that made it, and its arguments.</summary>
 internal readonly record struct GemmCall(BlasBackend Backend, int ThreadId, bool TransA, bool TransB, int M, int N, int K,
-    float Alpha, GemmOperand A, int Lda, GemmOperand B, int Ldb, float Beta, GemmOperand C, int Ldc);
+    float Alpha, GemmOperand A, int Lda, GemmOperand B, int Ldb, float Beta, GemmOperand C, int Ldc, bool Bf16 = false);
 
 /// <summary>
 /// The step's GEMMs with nothing else: replays the calls captured from one training step, each thread's calls in
@@ -117,9 +121,26 @@ internal sealed class GemmReplay : IDisposable
 internal sealed class ReplayCall(GemmCall call, IReadOnlyDictionary<GemmOperand, ArraySegment<float>> scratch)
 {
     private readonly ArraySegment<float> _a = scratch[call.A], _b = scratch[call.B], _c = scratch[call.C];
+    // bfloat16 calls: A and B as bfloat16 copies of their scratch (twice as many elements as the floats they span)
+    private readonly ushort[]? _a16 = call.Bf16 ? Bits(scratch[call.A]) : null, _b16 = call.Bf16 ? Bits(scratch[call.B]) : null;
 
-    public void Run() => call.Backend.Sgemm(call.TransA, call.TransB, call.M, call.N, call.K, call.Alpha, _a, call.Lda,
-        _b, call.Ldb, call.Beta, _c, call.Ldc);
+    public void Run()
+    {
+        if (_a16 != null)
+            call.Backend.GemmBf16(call.TransA, call.TransB, call.M, call.N, call.K, call.Alpha, _a16, call.Lda,
+                _b16, call.Ldb, call.Beta, _c, call.Ldc);
+        else
+            call.Backend.Sgemm(call.TransA, call.TransB, call.M, call.N, call.K, call.Alpha, _a, call.Lda,
+                _b, call.Ldb, call.Beta, _c, call.Ldc);
+    }
+
+    private static ushort[] Bits(ArraySegment<float> values)
+    {
+        var bits = new ushort[2 * values.Count];
+        BFloat16.FromFloats(values, bits.AsSpan(0, values.Count));
+        BFloat16.FromFloats(values, bits.AsSpan(values.Count));
+        return bits;
+    }
 }
 
 /// <summary>Scratch storage laid out like the captured operands' storage.</summary>

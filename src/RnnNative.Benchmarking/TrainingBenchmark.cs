@@ -41,11 +41,11 @@ public static class TrainingBenchmark
         });
         var feeds = RandomBatch(model, options);
         using var counting = new CountingBlas(blas, ownsInner: false);
-        using var session = new Session(model.Graph, new SessionOptions { Blas = counting, RnnThreading = options.Threading });
+        using var session = new Session(model.Graph, new SessionOptions { Blas = counting, RnnThreading = options.Threading, Precision = options.Precision });
         session.Run(model.Graph.GlobalVariablesInitializer());
 
         // The SGEMM rate first: a BLAS thread team it wakes spins for a while afterwards, which the warm-up absorbs.
-        double sgemm = SgemmRate.Measure(blas);
+        double sgemm = SgemmRate.Measure(blas, options.Precision);
         var (flops, captured, checkError) = CheckedFirstStep(session, counting.Counters, model, feeds, blas.Describe());
         for (int i = 0; i < options.WarmupSteps; i++) session.Run(model.TrainOp, feeds);
         var (stepSeconds, replaySeconds, allocated) = TimeSteps(session, model.TrainOp, feeds, captured, options.TimedSteps);
@@ -55,7 +55,7 @@ public static class TrainingBenchmark
         // higher of the two is the better estimate of the limit (and the lower percentage of bound). Not before the
         // profiled steps: OpenBLAS's thread team spins ~0.1 s after a threaded GEMM, on the core the RNN's second
         // thread needs, and would show as "waiting" in the profile.
-        sgemm = Math.Max(sgemm, SgemmRate.Measure(blas));
+        sgemm = Math.Max(sgemm, SgemmRate.Measure(blas, options.Precision));
         double fmaPeak = FmaPeak.Measure(blas.Threads).Gflops;
         var measured = new Measured(sgemm, fmaPeak, flops, captured.Count, checkError, stepSeconds, replaySeconds, allocated,
             breakdown, ShapeTimes(byShape, options.ProfiledSteps, sgemm / session.Compute.Parts), load);
@@ -75,14 +75,15 @@ public static class TrainingBenchmark
         return new BenchmarkResult
         {
             Backend = BackendName(blas.Kind), Threads = blas.Threads, Threading = threading,
-            Cell = options.Cell.ToString().ToLowerInvariant(), Batch = options.Batch, Units = options.Units,
+            Precision = options.Precision == Precision.BFloat16 ? "bf16" : "fp32", Cell = options.Cell.ToString().ToLowerInvariant(), Batch = options.Batch, Units = options.Units,
             Steps = options.Steps, Inputs = options.Inputs, TimedSteps = options.TimedSteps,
             SamplesPerSec = options.Batch / p50, StepMsP50 = p50 * 1e3, StepMsP90 = p90 * 1e3,
             Gflops = m.Flops / p50 / 1e9, SgemmGflops1024 = m.SgemmGflops, BoundSamplesPerSec = bound,
             PercentOfBound = options.Batch / p50 / bound * 100, AllocatedBytesPerStep = m.AllocatedPerStep,
             GemmOnlyStepMs = gemmOnly * 1e3, GemmOnlyPercentOfBound = options.Batch / gemmOnly / bound * 100,
             PercentOfGemmOnly = gemmOnly / p50 * 100, FlopsPerStep = m.Flops, GemmCallsPerStep = m.Calls,
-            Kernel = blas.Kernel, MklKernel = blas.Kind == BlasKind.Mkl ? MklNative.KernelLibrary() : null,
+            Kernel = options.Precision == Precision.BFloat16 ? $"{blas.Kernel}; bf16 GEMMs: {blas.Bf16Kernel}" : blas.Kernel,
+            MklKernel = blas.Kind == BlasKind.Mkl ? MklNative.KernelLibrary() : null,
             BlasVersion = blas.Version, CheckMaxRelativeError = m.CheckError, Breakdown = m.Breakdown,
             GemmShapes = m.Shapes, LoadAverage = m.Load,
             Cpu = CpuFeatures.Current.ModelName, VectorBits = CpuFeatures.Current.VectorBits,
@@ -120,7 +121,7 @@ public static class TrainingBenchmark
     private static (long Flops, IReadOnlyList<GemmCall> Calls, double Error) CheckedFirstStep(Session session, GemmCounters counters,
         SequenceClassifier model, FeedDict feeds, string what)
     {
-        using var reference = new Session(model.Graph, new SessionOptions { Backend = BlasKind.Managed, Threads = 1 });
+        using var reference = new Session(model.Graph, new SessionOptions { Backend = BlasKind.Managed, Threads = 1, Precision = session.Precision });
         foreach (var variable in model.Graph.GlobalVariables) reference.Assign(variable, session.Read(variable));
         counters.Reset();
         counters.Recording = true;

@@ -15,13 +15,27 @@ internal static class Backends
     public static (BlasKind? Kind, int? Threads) Parse(CommandLine args) =>
         (args.Choice("--backend", Choices), args.Int("--threads", 1, 256));
 
-    /// <summary>A session for <paramref name="graph"/>; an unavailable backend is a one-line error.</summary>
-    public static Session OpenSession(Graph graph, BlasKind? kind, int? threads)
+    /// <summary>The <c>--precision</c> choices: the GEMM operands' precision.</summary>
+    public static readonly IReadOnlyDictionary<string, Precision> Precisions = new Dictionary<string, Precision>
     {
-        var options = new SessionOptions { Backend = kind, Threads = threads ?? new SessionOptions().Threads };
+        ["fp32"] = Precision.Float32,
+        ["bf16"] = Precision.BFloat16,
+    };
+
+    /// <summary>The <c>--precision</c> option (fp32 when absent).</summary>
+    public static Precision ParsePrecision(CommandLine args) => args.Choice("--precision", Precisions) ?? Precision.Float32;
+
+    /// <summary>A session for <paramref name="graph"/>; an unavailable backend or precision is a one-line error.</summary>
+    public static Session OpenSession(Graph graph, BlasKind? kind, int? threads, Precision precision = Precision.Float32)
+    {
+        var options = new SessionOptions { Backend = kind, Threads = threads ?? new SessionOptions().Threads, Precision = precision };
         try
         {
             return new Session(graph, options);
+        }
+        catch (NotSupportedException e) when (precision != Precision.Float32)
+        {
+            throw new CliException($"--precision bf16 is not available: {OneLine(e.Message)}");
         }
         catch (Exception e) when (e is NotSupportedException or DllNotFoundException or EntryPointNotFoundException)
         {
@@ -54,6 +68,7 @@ internal static class Backends
         var blas = session.Blas;
         string threads = blas.Threads == 1 ? "1 thread" : $"{blas.Threads} threads";
         string line = $"{Name(blas.Kind)} ({blas.Version}; {threads})";
+        if (session.Precision == Precision.BFloat16) line += $", bf16 GEMMs: {blas.Bf16Kernel}";
         // The default falls back to the managed GEMM where OpenBLAS does not load: say so, and how to fix it.
         if (BlasBackend.IsDefaultFallback(blas.Kind))
             line += " — OpenBLAS not found, using the slower managed GEMM (fix: dotnet tool restore && dotnet pwsh build.ps1 deps)";

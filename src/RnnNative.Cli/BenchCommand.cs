@@ -13,7 +13,7 @@ internal static class BenchCommand
 {
     private static readonly string[] Values =
         ["--backend", "--threads", "--cell", "--batch", "--units", "--steps", "--inputs", "--warmup", "--steps-timed", "--threading",
-         "--summarize"];
+         "--summarize", "--precision"];
 
     private static readonly IReadOnlyDictionary<string, RnnThreading> Threadings = new Dictionary<string, RnnThreading>
     {
@@ -38,6 +38,9 @@ internal static class BenchCommand
           --steps-timed N    timed steps (default 30; the rates are medians)
           --threading NAME   auto | split | blas: with several threads, split the batch across .NET threads
                              with single-threaded GEMMs, or use the BLAS's own threads (default auto)
+          --precision P      fp32 | bf16: GEMM operands rounded to bfloat16, float32 accumulation; the bound is
+                             then the backend's 1024³ bfloat16 GEMM rate and the check is against the managed
+                             emulation (default fp32)
           --json             one JSON object per configuration per line instead of the tables
           --summarize FILE   runs nothing: the medians over the runs whose --json lines were appended to FILE,
                              per cell, backend and threads, as markdown tables (MKL runs by kernel: "mkl-avx512", "mkl-avx2", "mkl")
@@ -86,6 +89,10 @@ internal static class BenchCommand
         {
             throw new CliException($"self-check failed, nothing timed: {e.Message}");
         }
+        catch (NotSupportedException e) when (options.Precision == Precision.BFloat16)
+        {
+            throw new CliException($"--precision bf16 is not available: {Backends.OneLine(e.Message)}");
+        }
     }
 
     private static BenchmarkOptions Options(CommandLine a)
@@ -101,6 +108,7 @@ internal static class BenchCommand
             WarmupSteps = a.Int("--warmup", 0, 1 << 20) ?? defaults.WarmupSteps,
             TimedSteps = a.Int("--steps-timed", 1, 1 << 20) ?? defaults.TimedSteps,
             Threading = a.Choice("--threading", Threadings) ?? defaults.Threading,
+            Precision = Backends.ParsePrecision(a),
         };
     }
 

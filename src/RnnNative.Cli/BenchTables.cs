@@ -37,7 +37,7 @@ internal static class BenchTables
                               "bounds every backend: peak bound = FMA peak ÷ FLOPs per step × batch");
         }
         foreach (var r in results.DistinctBy(r => r.Backend))
-            console.WriteLine($"{r.Backend}: {r.Kernel}; check: max relative gradient error {r.CheckMaxRelativeError:G2}");
+            console.WriteLine($"{r.Backend} ({r.Precision}): {r.Kernel}; check: max relative gradient error {r.CheckMaxRelativeError:G2}");
     }
 
     // The GEMM column of the breakdown by shape: the shapes that took at least 1% of that thread's GEMM time.

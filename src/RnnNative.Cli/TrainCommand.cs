@@ -13,7 +13,7 @@ internal static class TrainCommand
 
     private static readonly string[] Values =
         ["--data", "--cell", "--units", "--layers", "--epochs", "--batch", "--lr", "--seed", "--backend", "--threads", "--out", "--limit",
-         "--label", "--steps", "--inputs", .. ValidationChoice.Options, .. RegularizationChoice.Options];
+         "--label", "--steps", "--inputs", .. ValidationChoice.Options, .. RegularizationChoice.Options, "--precision"];
 
     public static readonly IReadOnlyDictionary<string, CellType> Cells = new Dictionary<string, CellType>
     {
@@ -41,6 +41,8 @@ internal static class TrainCommand
           --backend NAME     openblas | mkl | managed (default: the library's choice)
           --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
+          --precision P      fp32 | bf16: GEMM operands rounded to bfloat16, float32 accumulation; needs mkl
+                             on a CPU with AVX512_BF16, or managed (emulated) (default fp32)
         {ValidationChoice.Help.TrimEnd()}
         {RegularizationChoice.Help.TrimEnd()}
           --out DIR          run folder: model.ckpt (last epoch), best.ckpt, metrics.csv, training.png
@@ -88,7 +90,7 @@ internal static class TrainCommand
         options = regularization.Apply(options, train.Count, batch, epochs);
         TrainChecks.Check(options, batch);
         var model = new SequenceClassifier(options);
-        using var session = Backends.OpenSession(model.Graph, backend, threads);
+        using var session = Backends.OpenSession(model.Graph, backend, threads, Backends.ParsePrecision(a));
         session.Run(model.Graph.GlobalVariablesInitializer());
         var trainer = new Trainer(model, session, new TrainerOptions
         {

@@ -8,7 +8,7 @@ namespace RnnNative.Blas;
 /// run on a <see cref="ForkJoinPool"/> of this instance (its failure rule: every slab ends, then the first
 /// failure is rethrown).
 /// </remarks>
-internal sealed unsafe class ManagedBlas : BlasBackend, IPartJob
+internal sealed unsafe partial class ManagedBlas : BlasBackend, IPartJob
 {
     // Below this many multiply-adds a GEMM stays on the calling thread: waking a worker costs tens of µs,
     // which a 150³ product (3.4 M) does not repay, while the all-step products (tens of M) do.

@@ -7,7 +7,7 @@ namespace RnnNative.Blas;
 /// Threads are applied with <c>MKL_Set_Num_Threads_Local</c> before each call, so the count is per .NET thread:
 /// two .NET threads can each run a single-threaded GEMM side by side.
 /// </remarks>
-internal sealed unsafe class MklBackend : NativeBlasBackend
+internal sealed unsafe partial class MklBackend : NativeBlasBackend
 {
     [ThreadStatic] private static int _localThreads;
 

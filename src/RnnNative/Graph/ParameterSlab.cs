@@ -1,3 +1,5 @@
+using RnnNative.Blas;
+
 namespace RnnNative;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal sealed class ParameterSlab
     private readonly Dictionary<Variable, int> _offsets = [];
     private readonly bool[] _initialized;
 
-    public ParameterSlab(IReadOnlyList<Variable> variables)
+    public ParameterSlab(IReadOnlyList<Variable> variables, bool bf16Copy = false)
     {
         Variables = variables.ToArray();
         int offset = 0;
@@ -25,7 +27,11 @@ internal sealed class ParameterSlab
         Values = GC.AllocateArray<float>(Size, pinned: true);
         Gradients = GC.AllocateArray<float>(Size, pinned: true);
         _initialized = new bool[Variables.Length];
+        Bf16 = bf16Copy ? new Bf16Weights(Values) : null;
     }
+
+    /// <summary>The values' bfloat16 copy for bfloat16 GEMMs (null in float32 sessions).</summary>
+    public Bf16Weights? Bf16 { get; }
 
     /// <summary>The variables of the graph when the session was created, in slab order.</summary>
     public Variable[] Variables { get; }

@@ -28,9 +28,12 @@ public sealed partial class Session : IDisposable
     {
         Graph = graph;
         options ??= new SessionOptions();
-        _ownsBlas = options.Blas is null;
-        Blas = options.Blas ?? (options.Backend is { } kind ? BlasBackend.Create(kind, options.Threads) : BlasBackend.FromEnvironment(options.Threads));
-        Parameters = new ParameterSlab(graph.GlobalVariables);
+        bool ownsBackend = options.Blas is null;
+        var blas = options.Blas ?? (options.Backend is { } kind ? BlasBackend.Create(kind, options.Threads) : BlasBackend.FromEnvironment(options.Threads));
+        Precision = options.Precision;
+        Parameters = new ParameterSlab(graph.GlobalVariables, Precision == Precision.BFloat16);
+        Blas = WithPrecision(blas, Precision, Parameters.Bf16, ownsBackend);
+        _ownsBlas = ownsBackend || Blas != blas;   // a precision wrapper is the session's own
         Compute = new ComputeResources(Blas, options.RnnThreading);
     }
 
@@ -40,6 +43,9 @@ public sealed partial class Session : IDisposable
     /// <summary>The GEMM backend of this session: its ops call it, or its single-threaded sibling when they cut their
     /// work across the session's threads (see <see cref="Compute"/>).</summary>
     public BlasBackend Blas { get; }
+
+    /// <summary>The precision of the GEMMs' operands.</summary>
+    public Precision Precision { get; }
 
     /// <summary>What the ops compute with: the GEMM of the graph's ops and the fork-join pool of ops that cut their work.</summary>
     internal ComputeResources Compute { get; }
@@ -135,6 +141,7 @@ public sealed partial class Session : IDisposable
         if (_slots.Length < Graph.Nodes.Count) GrowSlots();
         Feeds = feeds;
         _consumed = plan.Consumed;
+        Parameters.Bf16?.Refresh();   // the weights' bfloat16 copy, once per run (step)
         try
         {
             foreach (var node in plan.Order)

@@ -21,4 +21,7 @@ public sealed class SessionOptions
 
     /// <summary>How the fused RNN uses more than one thread (ignored with one thread).</summary>
     public RnnThreading RnnThreading { get; init; } = RnnThreading.Auto;
+
+    /// <summary>The precision of the GEMMs' operands (<see cref="Precision.Float32"/> by default).</summary>
+    public Precision Precision { get; init; } = Precision.Float32;
 }

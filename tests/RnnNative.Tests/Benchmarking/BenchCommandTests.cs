@@ -16,7 +16,7 @@ public class BenchCommandTests
         "allocated_bytes_per_step", "flops_per_step", "gemm_calls_per_step", "kernel", "mkl_kernel", "blas_version",
         "check_max_relative_error", "breakdown", "load_average", "gemm_only_step_ms", "gemm_only_percent_of_bound",
         "percent_of_gemm_only", "gemm_shapes", "cpu", "vector_bits", "fma_peak_gflops", "peak_bound_samples_per_sec",
-        "percent_of_peak",
+        "percent_of_peak", "precision",
     ];
 
     private static (int Code, string Output) Rnn(params string[] args)
@@ -53,6 +53,28 @@ public class BenchCommandTests
                 Assert.Equal(shape.GetProperty("gflops").GetDouble() / (r.GetProperty("sgemm_gflops_1024").GetDouble() / (i + 1)) * 100,
                     shape.GetProperty("percent_of_sgemm").GetDouble(), 1e-6);
         }
+    }
+
+    [Fact]
+    public void Bf16RunsOnTheManagedEmulationWithTheSameFields()
+    {
+        var (code, output) = Rnn(["bench", "--json", "--threads", "1", "--precision", "bf16", .. Tiny]);
+        Assert.True(code == 0, output);
+        using var record = JsonDocument.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single());
+        var r = record.RootElement;
+        Assert.Equal(Fields.Order(), r.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("bf16", r.GetProperty("precision").GetString());
+        Assert.Contains("emulated", r.GetProperty("kernel").GetString());
+        AssertConsistent(r);
+        AssertShapesAddUp(r);
+    }
+
+    [RnnNative.Tests.Blas.BackendFact(RnnNative.Blas.BlasKind.OpenBlas)]
+    public void Bf16OnABackendWithoutItIsAOneLineError()
+    {
+        var (code, output) = Rnn(["bench", "--backend", "openblas", "--threads", "1", "--precision", "bf16", .. Tiny[2..]]);
+        Assert.Equal(1, code);
+        Assert.Contains("--precision bf16 is not available: Precision BFloat16 is not available: The OpenBlas backend has no bfloat16 GEMM", output);
     }
 
     // One thread makes every GEMM call on the graph's thread: its shapes account for all the step's calls and

@@ -91,7 +91,8 @@ internal static unsafe partial class MklNative
     private static void Configure(MklInstructions level)
     {
         MKL_Set_Threading_Layer(MKL_THREADING_GNU);
-        MKL_Enable_Instructions(level == MklInstructions.Avx512 ? MKL_ENABLE_AVX512 : MKL_ENABLE_AVX2);
+        MKL_Enable_Instructions(level != MklInstructions.Avx512 ? MKL_ENABLE_AVX2 : Bf16CapFor(CpuFeatures.Current) ?? MKL_ENABLE_AVX512);
+        Bf16Kernels = level == MklInstructions.Avx512 && Bf16CapFor(CpuFeatures.Current) != null;
         int branch = level switch
         {
             MklInstructions.Avx512 => MKL_CBWR_AVX512, MklInstructions.Avx2 => MKL_CBWR_AVX2, _ => MKL_CBWR_AUTO,
@@ -103,6 +104,7 @@ internal static unsafe partial class MklNative
     private static void Resolve(LoadedLibrary lib)
     {
         cblas_sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)lib.Export(nameof(cblas_sgemm));
+        ResolveBf16(lib);
         MKL_Set_Num_Threads = (delegate* unmanaged<int, void>)lib.Export(nameof(MKL_Set_Num_Threads));
         MKL_Get_Max_Threads = (delegate* unmanaged<int>)lib.Export(nameof(MKL_Get_Max_Threads));
         MKL_Get_Version_String = (delegate* unmanaged<byte*, int, void>)lib.Export(nameof(MKL_Get_Version_String));
