@@ -104,6 +104,7 @@ public static class RnnCli
     private static string? UserMessage(Exception e) => e switch
     {
         UsageException or CliException or DataFormatException or CheckpointException or TrainingDivergedException => e.Message,
+        RnnNative.Distributed.MpiException => $"MPI: {e.Message}",
         FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException => e.Message,
         IOException => $"I/O error: {e.Message}",
         DllNotFoundException or EntryPointNotFoundException => $"native library: {e.Message}",

@@ -96,7 +96,12 @@ internal static class TrainCommand
         {
             Epochs = epochs, BatchSize = batch, ShuffleSeed = (ulong)seed, Communicator = TrainRanks.ForTrainer(ranks),
         });
-        if (!ranks.IsRoot) return TrainRanks.Follow(trainer, () => trainer.Fit(data.Train, data.Test, cancellation));
+        var stopping = validationChoice.Stopping();
+        // Every rank runs the same fit (the same collectives in the same order: steps, validation sums, stopping).
+        IReadOnlyList<EpochMetrics> Fit() => validation is null
+            ? trainer.Fit(train, null, cancellation)
+            : trainer.FitWithValidation(train, validation, stopping, cancellation);
+        if (!ranks.IsRoot) return TrainRanks.Follow(trainer, Fit);
         var folder = new RunFolder(outOption ?? RunFolders.CreateNew("runs", DateTime.UtcNow));
         Directory.CreateDirectory(folder.Path);
 
@@ -107,14 +112,12 @@ internal static class TrainCommand
         console.WriteLine($"ranks:   {ranks.Size}");
         var recorder = new RunRecorder(folder, options, session, data.Metadata, data.Test.Count, trainer.Evaluator.BatchSize);
         trainer.EpochCompleted = recorder.OnEpoch;
-        var stopping = validationChoice.Stopping();
         recorder.ChoosesBest = m => stopping is null || m.IsBest;
         console.WriteLine($"run:     {folder.Path}");
-        var history = new TrainView(console, epochs, a.Has("--quiet")).Run(trainer, () => validation is null
-            ? trainer.Fit(train, null, cancellation)
-            : trainer.FitWithValidation(train, validation, stopping, cancellation));
+        var history = new TrainView(console, epochs, a.Has("--quiet")).Run(trainer, Fit);
         if (history.Count > 0) TrainRanks.WriteSummary(console, trainer, ranks);
-        return Summarize(console, recorder, folder, history, stopping, () => ChosenModel.ScoreOnTest(folder.Best, session, trainer.Evaluator, data.Test));
+        return Summarize(console, recorder, folder, history, stopping, () => ChosenModel.ScoreOnTest(folder.Best, session,
+            new Evaluator(model, session, trainer.Evaluator.BatchSize), data.Test));   // rank 0 alone: no collective
     }
 
     /// <summary>"1 epoch", "12 epochs".</summary>

@@ -22,7 +22,7 @@ public sealed class DataParallelTrainingTests : IDisposable
     // 300 training examples, batch 150: 2 steps per epoch, 10 epochs = 20 steps.
     private string[] TrainArgs(string run, int batch = 150, int epochs = 10, int limit = 300, string? data = null) =>
         ["train", "--data", data ?? Digits, "--limit", limit.ToString(), "--batch", batch.ToString(), "--epochs", epochs.ToString(),
-         "--units", "32", "--quiet", "--out", Path.Combine(_root, run)];
+         "--units", "32", "--threads", "1", "--validation", "0", "--quiet", "--out", Path.Combine(_root, run)];
 
     private static string[] Mpirun(int ranks) =>
         ["--allow-run-as-root", "--oversubscribe", "--mca", "mpi_yield_when_idle", "1", "-n", ranks.ToString()];
@@ -109,7 +109,7 @@ public sealed class DataParallelTrainingTests : IDisposable
         string checkpoint = Path.Combine(_root, "killed", "model.ckpt");
         string[] args = TrainArgs("killed", batch: 20, epochs: 200, limit: 600);
         string rank1 = $"\"{MpiProbe.DotnetHost}\" \"{Rnn}\" {string.Join(' ', args.Select(a => $"'{a}'"))} & pid=$!; "
-            + $"while [ ! -f '{checkpoint}' ]; do sleep 0.1; done; sleep 0.3; kill -9 $pid; echo 'killing rank 1' >&2; exit 137";
+            + $"while [ ! -f '{checkpoint}' ]; do sleep 0.1; done; sleep 0.3; echo 'killing rank 1' >&2; kill -9 $pid; exit 137";
         var run = MpiProbe.Start(MpiProbe.Mpirun ?? "mpirun",
             [.. Mpirun(1), MpiProbe.DotnetHost, Rnn, .. args, ":", "-n", "1", "sh", "-c", rank1], Limit);
         Assert.False(run.TimedOut, run.ToString());
