@@ -84,14 +84,15 @@ internal static class TrainCommand
         var recorder = new RunRecorder(folder, options, session, data.Metadata, data.Test.Count, trainer.Evaluator.BatchSize);
         trainer.EpochCompleted = recorder.OnEpoch;
         var history = new TrainView(console, epochs).Run(trainer, () => trainer.Fit(data.Train, data.Test, cancellation));
-        return Summarize(console, recorder, folder, history);
+        return Summarize(console, recorder, folder, history, epochs, cancellation.IsCancellationRequested);
     }
 
     public static string Describe(SequenceClassifierOptions o) =>
         $"{o.Steps} steps x {o.Inputs} inputs -> {o.Cell.ToString().ToLowerInvariant()} cell, " +
         $"{o.Layers} layer{(o.Layers == 1 ? "" : "s")} x {o.Units} units -> dense {o.Classes}, Adam {o.LearningRate}, seed {o.Seed}";
 
-    private static int Summarize(IAnsiConsole console, RunRecorder recorder, RunFolder folder, IReadOnlyList<EpochMetrics> history)
+    private static int Summarize(IAnsiConsole console, RunRecorder recorder, RunFolder folder, IReadOnlyList<EpochMetrics> history,
+        int epochs, bool interrupted)
     {
         if (history.Count == 0)
         {
@@ -103,7 +104,13 @@ internal static class TrainCommand
         console.MarkupLine($"best test accuracy [green]{Markup.Escape(recorder.Accuracy(best))}[/] at epoch {best.Epoch} -> {Markup.Escape(folder.Best)}");
         console.WriteLine($"last epoch {last.Epoch}: test accuracy {recorder.Accuracy(last)} -> {folder.Last}");
         console.WriteLine($"wrote {folder.Metrics} and {folder.Plot}");
-        if (last.Completed) return 0;
+        if (last.Completed && (last.Epoch >= epochs || !interrupted)) return 0;
+        if (last.Completed)
+        {
+            // Ctrl+C came during the epoch's evaluation or checkpoint write: that epoch finished and is saved.
+            console.WriteLine($"stopped by Ctrl+C after epoch {last.Epoch} of {epochs}; that epoch is saved.");
+            return 130;
+        }
         console.WriteLine($"stopped by Ctrl+C during epoch {last.Epoch} (marked *); the state after its last batch is saved.");
         return 130;
     }

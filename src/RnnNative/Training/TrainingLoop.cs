@@ -10,8 +10,8 @@ namespace RnnNative.Training;
 /// </summary>
 /// <remarks>
 /// <para>Per step: <see cref="IBatchSource.Fill"/> writes batch b of the epoch's order into preallocated feeds,
-/// the session runs the fetches, the loss is checked (a NaN or infinite loss throws
-/// <see cref="TrainingDivergedException"/>), the source sees the extra fetched values
+/// the session runs the fetches, the loss and then every updated parameter and optimizer slot are checked (a NaN
+/// or infinite value throws <see cref="TrainingDivergedException"/>, before any callback can save the state), the source sees the extra fetched values
 /// (<see cref="IBatchSource.StepCompleted"/>) and <see cref="Progress"/> is called. The loop itself allocates
 /// nothing per step beyond what <see cref="Session.Run(IReadOnlyList{Node}, FeedDict?)"/> returns.</para>
 /// <para>The order of epoch e (1-based) is <see cref="Batcher.BeginEpoch"/>(e − 1) of a batcher seeded with
@@ -127,9 +127,33 @@ public sealed class TrainingLoop
         if (!float.IsFinite(loss))
             throw new TrainingDivergedException(
                 $"The training loss became {loss} at epoch {epoch}, batch {batch + 1} (step {State.Step + 1}); try a lower learning rate.");
+        CheckParametersFinite(epoch, batch);
         State = State with { Batch = batch + 1, Step = State.Step + 1 };
         data.StepCompleted(feeds, values.AsSpan(2));
         return (loss, indices.Length);
+    }
+
+    // After the update: every weight and optimizer slot (all live in the parameter slab) must be finite, or the
+    // run stops before anything (a checkpoint, an evaluation) sees the broken state.
+    private void CheckParametersFinite(int epoch, int batch)
+    {
+        var slab = _session.Parameters;
+        int bad = FiniteCheck.FirstNonFinite(slab.Values);
+        if (bad < 0) return;
+        string name = VariableAt(slab, bad);
+        throw new TrainingDivergedException(
+            $"The update at epoch {epoch}, batch {batch + 1} (step {State.Step + 1}) made '{name}' {slab.Values[bad]}; " +
+            "training stopped before saving it; try a lower learning rate.");
+    }
+
+    private static string VariableAt(ParameterSlab slab, int index)
+    {
+        foreach (var v in slab.Variables)
+        {
+            int offset = slab.OffsetOf(v);
+            if (index >= offset && index < offset + v.Shape.ElementCount) return v.Name;
+        }
+        return $"parameter #{index}";
     }
 
     private Batcher BatcherFor(IBatchSource data)

@@ -8,14 +8,14 @@ public class TrainingLoopTests
     // loss = mean((x·w − t)²) over a batch of rows x (B, 2) with targets t (B, 1): a graph that is not a classifier.
     private sealed class Regression
     {
-        public Regression()
+        public Regression(float learningRate = 0.1f)
         {
             Graph = new Graph(7);
             X = Graph.Placeholder("x", new Shape(-1, 2));
             T = Graph.Placeholder("t", new Shape(-1, 1));
             var w = Graph.Variable("w", new Shape(2, 1), Initializer.Zeros);
             Loss = Ops.ReduceMean(Ops.Square(Ops.Subtract(Ops.MatMul(X, w), T)), name: "loss");
-            TrainOp = new GradientDescentOptimizer(0.1f).Minimize(Loss);
+            TrainOp = new GradientDescentOptimizer(learningRate).Minimize(Loss);
             Session = new Session(Graph);
             Session.Run(Graph.GlobalVariablesInitializer());
         }
@@ -135,6 +135,40 @@ public class TrainingLoopTests
         var source = new RecordingSource(model, count: 6, poison: float.NaN);
         var e = Assert.Throws<TrainingDivergedException>(() => model.Loop(new TrainingLoopOptions { Epochs = 1, BatchSize = 2 }).Fit(source));
         Assert.Contains("became NaN at epoch 1, batch 1 (step 1)", e.Message);
+    }
+
+    [Fact]
+    public void AnUpdateThatMakesTheWeightsNonFiniteStopsTrainingBeforeAnyEvaluationOrSave()
+    {
+        // Step 1's loss (before the update) is finite; the update w −= 1e38·∂L/∂w with |∂L/∂w₀| ≈ 6 overflows w₀.
+        var model = new Regression(learningRate: 1e38f);
+        var source = new RecordingSource(model, count: 2, poison: 10);
+        var loop = model.Loop(new TrainingLoopOptions { Epochs = 1, BatchSize = 2 });
+        int callbacks = 0;
+        loop.Evaluate = _ => { callbacks++; return new Dictionary<string, double>(); };
+        loop.EpochCompleted = _ => callbacks++;
+        var e = Assert.Throws<TrainingDivergedException>(() => loop.Fit(source));
+        Assert.Contains("epoch 1, batch 1 (step 1) made 'w'", e.Message);
+        Assert.Equal(0, callbacks);
+        Assert.Equal(0, loop.State.Step);
+    }
+
+    [Fact]
+    public void FiniteCheckFindsTheFirstNonFiniteValueAtEveryLengthAndPosition()
+    {
+        for (int length = 0; length <= 257; length++)
+        {
+            var values = Enumerable.Range(0, length).Select(i => (float)i - 3.5f).ToArray();
+            Assert.Equal(-1, FiniteCheck.FirstNonFinite(values));
+            foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+                for (int i = 0; i < length; i++)
+                {
+                    var copy = (float[])values.Clone();
+                    copy[i] = bad;
+                    copy[^1] = i == length - 1 ? bad : float.NaN; // a later non-finite value must not win
+                    Assert.Equal(i, FiniteCheck.FirstNonFinite(copy));
+                }
+        }
     }
 
     [Fact]
