@@ -12,6 +12,7 @@ internal static class TrainCommand
 
     private static readonly string[] Values =
         ["--data", "--cell", "--units", "--layers", "--epochs", "--batch", "--lr", "--seed", "--backend", "--threads", "--out", "--limit"];
+    private static readonly string[] Flags = ["--help", "--overwrite"];
 
     public static readonly IReadOnlyDictionary<string, CellType> Cells = new Dictionary<string, CellType>
     {
@@ -35,7 +36,9 @@ internal static class TrainCommand
           --threads N        threads (default 1); with more, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
           --out DIR          run folder (default runs/latest): model.ckpt (last epoch), best.ckpt,
-                             metrics.csv, training.png
+                             metrics.csv, training.png; a folder given with --out that already
+                             holds a run is refused unless --overwrite (its old files are removed first)
+          --overwrite        replace the run in --out
           --limit N          train on the first N training examples only
           --verbose          stack traces on errors
         Ctrl+C stops after the current batch and still saves.
@@ -43,7 +46,7 @@ internal static class TrainCommand
 
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)
     {
-        var a = CommandLine.Parse("train", args, Values, ["--help"]);
+        var a = CommandLine.Parse("train", args, Values, Flags);
         if (a.Has("--help"))
         {
             console.WriteLine(Help);
@@ -75,7 +78,7 @@ internal static class TrainCommand
         var model = new SequenceClassifier(options);
         using var session = Backends.OpenSession(model.Graph, backend, threads);
         session.Run(model.Graph.GlobalVariablesInitializer());
-        Directory.CreateDirectory(folder.Path);
+        RunFolderClaim.ForNewRun(folder, named: a.String("--out") is not null, overwrite: a.Has("--overwrite"));
 
         console.WriteLine($"data:    {data.Description}");
         console.WriteLine($"model:   {Describe(options)}, batch {batch}, {epochs} epochs");

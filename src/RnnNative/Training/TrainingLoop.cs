@@ -11,7 +11,8 @@ namespace RnnNative.Training;
 /// <remarks>
 /// <para>Per step: <see cref="IBatchSource.Fill"/> writes batch b of the epoch's order into preallocated feeds,
 /// the session runs the fetches, the loss and then every updated parameter and optimizer slot are checked (a NaN
-/// or infinite value throws <see cref="TrainingDivergedException"/>, before any callback can save the state), the source sees the extra fetched values
+/// or infinite value throws <see cref="TrainingDivergedException"/>, before any callback can save the state; so does a
+/// non-finite evaluated metric whose name ends in <c>loss</c>), the source sees the extra fetched values
 /// (<see cref="IBatchSource.StepCompleted"/>) and <see cref="Progress"/> is called. The loop itself allocates
 /// nothing per step beyond what <see cref="Session.Run(IReadOnlyList{Node}, FeedDict?)"/> returns.</para>
 /// <para>The order of epoch e (1-based) is <see cref="Batcher.BeginEpoch"/>(e − 1) of a batcher seeded with
@@ -75,7 +76,7 @@ public sealed class TrainingLoop
         for (int epoch = 1; (Options.Epochs is not { } e || epoch <= e) && !BudgetSpent && !cancellation.IsCancellationRequested; epoch++)
         {
             var result = TrainEpoch(data, epoch, cancellation);
-            if (Evaluate?.Invoke(result) is { } metrics) result = result with { Metrics = metrics };
+            if (Evaluate?.Invoke(result) is { } metrics) result = result with { Metrics = CheckLossesFinite(metrics, epoch) };
             result = result with { ElapsedSeconds = _clock.Elapsed.TotalSeconds };
             history.Add(result);
             EpochCompleted?.Invoke(result);
@@ -144,6 +145,18 @@ public sealed class TrainingLoop
         throw new TrainingDivergedException(
             $"The update at epoch {epoch}, batch {batch + 1} (step {State.Step + 1}) made '{name}' {slab.Values[bad]}; " +
             "training stopped before saving it; try a lower learning rate.");
+    }
+
+    // Finite weights can still overflow the model's outputs (weights near float.MaxValue): a NaN or infinite
+    // evaluated loss stops the run before the epoch's callback saves it.
+    private static IReadOnlyDictionary<string, double> CheckLossesFinite(IReadOnlyDictionary<string, double> metrics, int epoch)
+    {
+        foreach (var (name, value) in metrics)
+            if (name.EndsWith("loss", StringComparison.Ordinal) && !double.IsFinite(value))
+                throw new TrainingDivergedException(
+                    $"The model after epoch {epoch} evaluates to {name} {value}: its outputs overflow; " +
+                    "training stopped before saving it; try a lower learning rate.");
+        return metrics;
     }
 
     private static string VariableAt(ParameterSlab slab, int index)

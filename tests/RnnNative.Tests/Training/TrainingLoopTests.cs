@@ -154,6 +154,19 @@ public class TrainingLoopTests
     }
 
     [Fact]
+    public void ANonFiniteEvaluatedLossStopsTrainingBeforeTheEpochCallback()
+    {
+        var model = new Regression();
+        var loop = model.Loop(new TrainingLoopOptions { Epochs = 2, BatchSize = 2 });
+        int saved = 0;
+        loop.Evaluate = r => new Dictionary<string, double> { ["test_accuracy"] = 0.5, ["test_loss"] = r.Epoch == 2 ? double.NaN : 1 };
+        loop.EpochCompleted = _ => saved++;
+        var e = Assert.Throws<TrainingDivergedException>(() => loop.Fit(new RecordingSource(model, count: 4)));
+        Assert.Contains("after epoch 2 evaluates to test_loss NaN", e.Message);
+        Assert.Equal(1, saved);
+    }
+
+    [Fact]
     public void FiniteCheckFindsTheFirstNonFiniteValueAtEveryLengthAndPosition()
     {
         for (int length = 0; length <= 257; length++)
