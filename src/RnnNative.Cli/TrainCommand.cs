@@ -85,7 +85,12 @@ internal static class TrainCommand
         console.WriteLine($"backend: {Backends.Describe(session)}");
         var trainer = new Trainer(model, session, new TrainerOptions { Epochs = epochs, BatchSize = batch, ShuffleSeed = (ulong)seed });
         var recorder = new RunRecorder(folder, options, session, data.Metadata, data.Test.Count, trainer.Evaluator.BatchSize);
-        trainer.EpochCompleted = recorder.OnEpoch;
+        var divergence = new DivergenceWatch(Math.Log(options.Classes));
+        trainer.EpochCompleted = m =>
+        {
+            recorder.OnEpoch(m);
+            if (divergence.Observe(m.Epoch, m.TrainLoss) is { } warning) console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+        };
         var history = new TrainView(console, epochs).Run(trainer, () => trainer.Fit(data.Train, data.Test, cancellation));
         return Summarize(console, recorder, folder, history, epochs, cancellation.IsCancellationRequested);
     }

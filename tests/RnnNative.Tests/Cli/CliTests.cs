@@ -148,6 +148,15 @@ public class CliTests
     }
 
     [Fact]
+    public void AHugeButFiniteLossWarnsThatTrainingDiverges()
+    {
+        using var run = new TempFolder();
+        var (code, output) = Rnn("train", "--data", Digits, "--units", "8", "--lr", "1e6", "--epochs", "1", "--out", run.Path);
+        Assert.True(code == 0, output);
+        Assert.Contains("at epoch 1 is more than 10x the reference 2.303: training is diverging", output);
+    }
+
+    [Fact]
     public void OutIntoAnExistingRunIsRefusedUnlessOverwriteWhichRemovesTheOldFilesFirst()
     {
         using var run = new TempFolder();

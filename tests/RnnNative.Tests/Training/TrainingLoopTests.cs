@@ -167,6 +167,18 @@ public class TrainingLoopTests
     }
 
     [Fact]
+    public void DivergenceWatchWarnsOnceWhenTheLossPassesTenTimesTheReference()
+    {
+        var watch = new DivergenceWatch(referenceLoss: 2.3);
+        Assert.Null(watch.Observe(1, 2.0)); // reference becomes min(2.3, 2.0) = 2.0
+        Assert.Null(watch.Observe(2, 20.0));
+        Assert.Contains("train loss 20.5 at epoch 3 is more than 10x the reference 2", watch.Observe(3, 20.5));
+        Assert.Null(watch.Observe(4, 1e9));
+        Assert.Contains("reference 2.3", new DivergenceWatch(2.3).Observe(1, 1e8));
+        Assert.Null(new DivergenceWatch(double.NaN).Observe(1, 1e8)); // no reference yet: the first epoch sets it
+    }
+
+    [Fact]
     public void FiniteCheckFindsTheFirstNonFiniteValueAtEveryLengthAndPosition()
     {
         for (int length = 0; length <= 257; length++)
