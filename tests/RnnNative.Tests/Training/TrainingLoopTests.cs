@@ -8,14 +8,14 @@ public class TrainingLoopTests
     // loss = mean((x·w − t)²) over a batch of rows x (B, 2) with targets t (B, 1): a graph that is not a classifier.
     private sealed class Regression
     {
-        public Regression(float learningRate = 0.1f)
+        public Regression(float learningRate = 0.1f, bool adam = false)
         {
             Graph = new Graph(7);
             X = Graph.Placeholder("x", new Shape(-1, 2));
             T = Graph.Placeholder("t", new Shape(-1, 1));
             var w = Graph.Variable("w", new Shape(2, 1), Initializer.Zeros);
             Loss = Ops.ReduceMean(Ops.Square(Ops.Subtract(Ops.MatMul(X, w), T)), name: "loss");
-            TrainOp = new GradientDescentOptimizer(learningRate).Minimize(Loss);
+            TrainOp = adam ? new AdamOptimizer(learningRate).Minimize(Loss) : new GradientDescentOptimizer(learningRate).Minimize(Loss);
             Session = new Session(Graph);
             Session.Run(Graph.GlobalVariablesInitializer());
         }
@@ -176,6 +176,36 @@ public class TrainingLoopTests
         Assert.Null(watch.Observe(4, 1e9));
         Assert.Contains("reference 2.3", new DivergenceWatch(2.3).Observe(1, 1e8));
         Assert.Null(new DivergenceWatch(double.NaN).Observe(1, 1e8)); // no reference yet: the first epoch sets it
+    }
+
+    [Theory]
+    [InlineData(1)]  // after the first batch
+    [InlineData(6)]  // mid-epoch (epoch 2, batch 2 of 4)
+    [InlineData(8)]  // after the last batch of epoch 2
+    public void ARunStoppedAtAnyBatchAndContinuedInANewSessionEndsBitIdentical(int stopAfterStep)
+    {
+        var options = new TrainingLoopOptions { Epochs = 3, BatchSize = 3, ShuffleSeed = 11 };
+        var whole = new Regression(learningRate: 0.05f, adam: true);
+        whole.Loop(options).Fit(new RecordingSource(whole, count: 10));
+
+        var first = new Regression(learningRate: 0.05f, adam: true);
+        using var stop = new CancellationTokenSource();
+        var loop = first.Loop(options);
+        loop.Progress = p => { if (p.Step == stopAfterStep) stop.Cancel(); };
+        loop.Fit(new RecordingSource(first, count: 10), stop.Token);
+        Assert.Equal(stopAfterStep, loop.State.Step);
+
+        // A new session on the same graph gets every variable, Adam's moments and step count, and the loop state.
+        using var resumed = new Session(first.Graph);
+        foreach (var v in first.Session.Parameters.Variables) resumed.Assign(v, first.Session.Read(v));
+        OptimizerState.Restore(resumed, first.TrainOp, OptimizerState.Capture(first.Session, first.TrainOp));
+        var source = new RecordingSource(first, count: 10);
+        var rest = new TrainingLoop(resumed, first.TrainOp, first.Loss, options).Continue(source, loop.State);
+        Assert.Equal(3, rest[^1].Epoch);
+        Assert.Equal(12 - stopAfterStep, source.Batches.Count);
+
+        var expected = whole.Session.Parameters;
+        Assert.Equal(expected.Values.Select(BitConverter.SingleToInt32Bits), resumed.Parameters.Values.Select(BitConverter.SingleToInt32Bits));
     }
 
     [Fact]
