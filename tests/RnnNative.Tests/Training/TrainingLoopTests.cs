@@ -1,5 +1,7 @@
 using RnnNative.Data;
 using RnnNative.Training;
+using RnnNative.Tests.Blas;
+using RnnNative.Blas;
 
 namespace RnnNative.Tests.Training;
 
@@ -8,7 +10,7 @@ public class TrainingLoopTests
     // loss = mean((x·w − t)²) over a batch of rows x (B, 2) with targets t (B, 1): a graph that is not a classifier.
     private sealed class Regression
     {
-        public Regression(float learningRate = 0.1f, bool adam = false)
+        public Regression(float learningRate = 0.1f, bool adam = false, BlasKind? backend = null)
         {
             Graph = new Graph(7);
             X = Graph.Placeholder("x", new Shape(-1, 2));
@@ -16,7 +18,7 @@ public class TrainingLoopTests
             var w = Graph.Variable("w", new Shape(2, 1), Initializer.Zeros);
             Loss = Ops.ReduceMean(Ops.Square(Ops.Subtract(Ops.MatMul(X, w), T)), name: "loss");
             TrainOp = adam ? new AdamOptimizer(learningRate).Minimize(Loss) : new GradientDescentOptimizer(learningRate).Minimize(Loss);
-            Session = new Session(Graph);
+            Session = new Session(Graph, new SessionOptions { Backend = backend });
             Session.Run(Graph.GlobalVariablesInitializer());
         }
 
@@ -178,17 +180,27 @@ public class TrainingLoopTests
         Assert.Null(new DivergenceWatch(double.NaN).Observe(1, 1e8)); // no reference yet: the first epoch sets it
     }
 
-    [Theory]
+    [BackendTheory(BlasKind.Managed)]
     [InlineData(1)]  // after the first batch
     [InlineData(6)]  // mid-epoch (epoch 2, batch 2 of 4)
     [InlineData(8)]  // after the last batch of epoch 2
-    public void ARunStoppedAtAnyBatchAndContinuedInANewSessionEndsBitIdentical(int stopAfterStep)
+    public void ARunStoppedAtAnyBatchAndContinuedInANewSessionEndsBitIdentical(int stopAfterStep) =>
+        StopAndContinue(stopAfterStep, BlasKind.Managed);
+
+    [BackendTheory(BlasKind.OpenBlas)]
+    [InlineData(1)]
+    [InlineData(6)]
+    [InlineData(8)]
+    public void ARunStoppedAtAnyBatchAndContinuedInANewSessionEndsBitIdenticalOnOpenBlas(int stopAfterStep) =>
+        StopAndContinue(stopAfterStep, BlasKind.OpenBlas);
+
+    private static void StopAndContinue(int stopAfterStep, BlasKind backend)
     {
         var options = new TrainingLoopOptions { Epochs = 3, BatchSize = 3, ShuffleSeed = 11 };
-        var whole = new Regression(learningRate: 0.05f, adam: true);
+        var whole = new Regression(learningRate: 0.05f, adam: true, backend: backend);
         whole.Loop(options).Fit(new RecordingSource(whole, count: 10));
 
-        var first = new Regression(learningRate: 0.05f, adam: true);
+        var first = new Regression(learningRate: 0.05f, adam: true, backend: backend);
         using var stop = new CancellationTokenSource();
         var loop = first.Loop(options);
         loop.Progress = p => { if (p.Step == stopAfterStep) stop.Cancel(); };
@@ -196,7 +208,7 @@ public class TrainingLoopTests
         Assert.Equal(stopAfterStep, loop.State.Step);
 
         // A new session on the same graph gets every variable, Adam's moments and step count, and the loop state.
-        using var resumed = new Session(first.Graph);
+        using var resumed = new Session(first.Graph, new SessionOptions { Backend = backend });
         foreach (var v in first.Session.Parameters.Variables) resumed.Assign(v, first.Session.Read(v));
         OptimizerState.Restore(resumed, first.TrainOp, OptimizerState.Capture(first.Session, first.TrainOp));
         var source = new RecordingSource(first, count: 10);
