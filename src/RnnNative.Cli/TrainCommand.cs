@@ -14,6 +14,7 @@ internal static class TrainCommand
     private static readonly string[] Values =
         ["--data", "--cell", "--units", "--layers", "--epochs", "--batch", "--lr", "--seed", "--backend", "--threads", "--out", "--limit",
          "--label", "--steps", "--inputs", .. ValidationChoice.Options, .. RegularizationChoice.Options, "--precision"];
+    private static readonly string[] Flags = ["--help", "--quiet", "--overwrite"];
 
     public static readonly IReadOnlyDictionary<string, CellType> Cells = new Dictionary<string, CellType>
     {
@@ -46,7 +47,9 @@ internal static class TrainCommand
         {ValidationChoice.Help.TrimEnd()}
         {RegularizationChoice.Help.TrimEnd()}
           --out DIR          run folder: model.ckpt (last epoch), best.ckpt, metrics.csv, training.png
-                             (default: a new runs/YYYYMMDD-HHMMSS, with the link runs/latest pointing at it)
+                             (default: a new runs/YYYYMMDD-HHMMSS, with the link runs/latest pointing at it);
+                             a folder that already holds a run is refused unless --overwrite
+          --overwrite        replace the run in --out (its old files are removed first)
           --quiet            no per-epoch lines or progress bar: the header and the result only
           --limit N          train on the first N training examples only
           --verbose          stack traces on errors
@@ -55,7 +58,7 @@ internal static class TrainCommand
 
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)
     {
-        var a = CommandLine.Parse("train", args, Values, ["--help", "--quiet"]);
+        var a = CommandLine.Parse("train", args, Values, Flags);
         if (a.Has("--help"))
         {
             console.WriteLine(Help);
@@ -103,6 +106,7 @@ internal static class TrainCommand
             : trainer.FitWithValidation(train, validation, stopping, cancellation);
         if (!ranks.IsRoot) return TrainRanks.Follow(trainer, Fit);
         var folder = new RunFolder(outOption ?? RunFolders.CreateNew("runs", DateTime.UtcNow));
+        RunFolderClaim.ForNewRun(folder, named: outOption is not null, overwrite: a.Has("--overwrite"));
         Directory.CreateDirectory(folder.Path);
 
         console.WriteLine($"data:    {data.Description}");
@@ -111,13 +115,18 @@ internal static class TrainCommand
         console.WriteLine($"backend: {Backends.Describe(session)}");
         console.WriteLine($"ranks:   {ranks.Size}");
         var recorder = new RunRecorder(folder, options, session, data.Metadata, data.Test.Count, trainer.Evaluator.BatchSize);
-        trainer.EpochCompleted = recorder.OnEpoch;
+        var divergence = new DivergenceWatch(Math.Log(options.Classes));
+        trainer.EpochCompleted = m =>
+        {
+            recorder.OnEpoch(m);
+            if (divergence.Observe(m.Epoch, m.TrainLoss) is { } warning) console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+        };
         recorder.ChoosesBest = m => stopping is null || m.IsBest;
         console.WriteLine($"run:     {folder.Path}");
         var history = new TrainView(console, epochs, a.Has("--quiet")).Run(trainer, Fit);
         if (history.Count > 0) TrainRanks.WriteSummary(console, trainer, ranks);
         return Summarize(console, recorder, folder, history, stopping, () => ChosenModel.ScoreOnTest(folder.Best, session,
-            new Evaluator(model, session, trainer.Evaluator.BatchSize), data.Test));   // rank 0 alone: no collective
+            new Evaluator(model, session, trainer.Evaluator.BatchSize), data.Test), epochs, cancellation.IsCancellationRequested);
     }
 
     /// <summary>"1 epoch", "12 epochs".</summary>
@@ -128,7 +137,7 @@ internal static class TrainCommand
         $"{o.Layers} layer{(o.Layers == 1 ? "" : "s")} x {o.Units} units -> dense {o.Classes}, Adam {o.LearningRate}{RegularizationChoice.Describe(o)}, seed {o.Seed}";
 
     private static int Summarize(IAnsiConsole console, RunRecorder recorder, RunFolder folder, IReadOnlyList<EpochMetrics> history,
-        EarlyStopping? stopping, Func<Evaluation> scoreChosen)
+        EarlyStopping? stopping, Func<Evaluation> scoreChosen, int epochs, bool interrupted)
     {
         if (history.Count == 0)
         {
@@ -146,7 +155,13 @@ internal static class TrainCommand
             console.WriteLine($"early stopping: {stopping.Monitor} did not improve for {Plural(stopping.EpochsWithoutImprovement, "epoch")} after epoch {stopping.BestEpoch}.");
         console.WriteLine($"last epoch {last.Epoch} -> {folder.Last}");
         console.WriteLine($"wrote {folder.Metrics} and {folder.Plot}");
-        if (last.Completed) return 0;
+        if (last.Completed && (last.Epoch >= epochs || !interrupted)) return 0;
+        if (last.Completed)
+        {
+            // Ctrl+C came during the epoch's evaluation or checkpoint write: that epoch finished and is saved.
+            console.WriteLine($"stopped by Ctrl+C after epoch {last.Epoch} of {epochs}; that epoch is saved.");
+            return 130;
+        }
         console.WriteLine($"stopped by Ctrl+C during epoch {last.Epoch} (marked *); the state after its last batch is saved.");
         return 130;
     }

@@ -45,6 +45,7 @@ public sealed partial class Session
     /// <summary>Per-node scratch state, created on first use and kept for the session's life.</summary>
     internal T State<T>(Node node) where T : class, new()
     {
+        if (_slots.Length < Graph.Nodes.Count) GrowSlots(); // before the first Run (e.g. a restored optimizer state)
         ref var slot = ref _slots[node.Id];
         return slot.State as T ?? (T)(slot.State = new T());
     }

@@ -44,6 +44,26 @@ internal sealed class ApplyGradientsOp : Operation
         }
     }
 
+    internal OptimizerState Capture(Session s)
+    {
+        var state = s.State<State>(this);
+        if (state.Runs.Length == 0) Initialize(state, s.Parameters);
+        return new OptimizerState(state.Slot0.ToArray(), state.Slot1.ToArray(), state.Step);
+    }
+
+    internal void Restore(Session s, OptimizerState saved)
+    {
+        var state = s.State<State>(this);
+        if (state.Runs.Length == 0) Initialize(state, s.Parameters);
+        if (saved.Slot0.Length != state.Slot0.Length || saved.Slot1.Length != state.Slot1.Length || saved.Step < 0)
+            throw new ArgumentException(
+                $"The optimizer state has slots of {saved.Slot0.Length} and {saved.Slot1.Length} values (step {saved.Step}); " +
+                $"this session's {_optimizer.GetType().Name} needs {state.Slot0.Length} and {state.Slot1.Length}.", nameof(saved));
+        saved.Slot0.CopyTo(state.Slot0, 0);
+        saved.Slot1.CopyTo(state.Slot1, 0);
+        state.Step = saved.Step;
+    }
+
     // An optimizer with fewer slots gets empty spans for the unused ones.
     private static Span<float> SlotRun(float[] slot, int start, int length) => slot.Length == 0 ? [] : slot.AsSpan(start, length);
 

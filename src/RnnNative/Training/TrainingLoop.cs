@@ -10,8 +10,9 @@ namespace RnnNative.Training;
 /// </summary>
 /// <remarks>
 /// <para>Per step: <see cref="IBatchSource.Fill"/> writes batch b of the epoch's order into preallocated feeds,
-/// the session runs the fetches, the loss is checked (a NaN or infinite loss throws
-/// <see cref="TrainingDivergedException"/>), the source sees the extra fetched values
+/// the session runs the fetches, the loss and then every updated variable of the parameter slab are checked (a NaN
+/// or infinite value throws <see cref="TrainingDivergedException"/>, before any callback can save the state; so does a
+/// non-finite evaluated metric whose name ends in <c>loss</c>), the source sees the extra fetched values
 /// (<see cref="IBatchSource.StepCompleted"/>) and <see cref="Progress"/> is called. The loop itself allocates
 /// nothing per step beyond what <see cref="Session.Run(IReadOnlyList{Node}, FeedDict?)"/> returns.</para>
 /// <para>The order of epoch e (1-based) is <see cref="Batcher.BeginEpoch"/>(e − 1) of a batcher seeded with
@@ -79,16 +80,34 @@ public sealed class TrainingLoop
     public bool BudgetSpent => State.Step >= (Options.MaxSteps ?? long.MaxValue);
 
     /// <summary>A run from epoch 1 and step 0: epoch after epoch until a bound or cancellation; returns every epoch's result.</summary>
-    public IReadOnlyList<EpochResult> Fit(IBatchSource data, CancellationToken cancellation = default)
+    public IReadOnlyList<EpochResult> Fit(IBatchSource data, CancellationToken cancellation = default) =>
+        Continue(data, new TrainingState(1, 0, 0, Options.ShuffleSeed), cancellation);
+
+    /// <summary>
+    /// A run continued from <paramref name="start"/> (a <see cref="State"/> saved earlier): epoch
+    /// <c>start.Epoch</c>'s order replayed from batch <c>start.Batch + 1</c>, then the following epochs. With the
+    /// variables (weights and optimizer slots) as they were at <paramref name="start"/>, the run ends bit-identical
+    /// to one that was never stopped.
+    /// </summary>
+    /// <remarks>The first epoch's reported train loss is the mean over the batches run here only.</remarks>
+    public IReadOnlyList<EpochResult> Continue(IBatchSource data, TrainingState start, CancellationToken cancellation = default)
     {
+        if (start.ShuffleSeed != Options.ShuffleSeed)
+            throw new ArgumentException($"The state's shuffle seed {start.ShuffleSeed} is not the loop's {Options.ShuffleSeed}.", nameof(start));
+        if (start.Epoch < 1 || start.Batch < 0 || start.Step < 0)
+            throw new ArgumentOutOfRangeException(nameof(start), start, "The state needs epoch >= 1, batch >= 0, step >= 0.");
+        int batches = BatcherFor(data).BatchesPerEpoch;
+        if (start.Batch > batches)
+            throw new ArgumentOutOfRangeException(nameof(start), start, $"An epoch has {batches} batches; the state is past its end.");
+        if (start.Batch == batches) start = start with { Epoch = start.Epoch + 1, Batch = 0 };
         var history = new List<EpochResult>();
-        State = new TrainingState(1, 0, 0, Options.ShuffleSeed);
+        State = start;
         _stopRequested = false;
         _clock.Restart();
-        for (int epoch = 1; (Options.Epochs is not { } e || epoch <= e) && !BudgetSpent && !_stopRequested && !cancellation.IsCancellationRequested; epoch++)
+        for (int epoch = start.Epoch; (Options.Epochs is not { } e || epoch <= e) && !BudgetSpent && !_stopRequested && !cancellation.IsCancellationRequested; epoch++)
         {
-            var result = TrainEpoch(data, epoch, cancellation);
-            if (Evaluate?.Invoke(result) is { } metrics) result = result with { Metrics = metrics };
+            var result = TrainEpoch(data, epoch, epoch == start.Epoch ? start.Batch : 0, cancellation);
+            if (Evaluate?.Invoke(result) is { } metrics) result = result with { Metrics = CheckLossesFinite(metrics, epoch) };
             result = result with { ElapsedSeconds = _clock.Elapsed.TotalSeconds };
             history.Add(result);
             EpochCompleted?.Invoke(result);
@@ -103,16 +122,20 @@ public sealed class TrainingLoop
     /// </summary>
     /// <exception cref="ArgumentException">The source is empty, or has no full batch when partial batches are dropped.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
-    public EpochResult TrainEpoch(IBatchSource data, int epoch, CancellationToken cancellation = default)
+    public EpochResult TrainEpoch(IBatchSource data, int epoch, CancellationToken cancellation = default) =>
+        TrainEpoch(data, epoch, 0, cancellation);
+
+    // The epoch's batches from index `first` (0-based) on.
+    private EpochResult TrainEpoch(IBatchSource data, int epoch, int first, CancellationToken cancellation)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epoch);
         var batcher = BatcherFor(data);
         batcher.BeginEpoch(epoch - 1);
         if (!_clock.IsRunning) _clock.Start();
-        State = State with { Epoch = epoch, Batch = 0 };
+        State = State with { Epoch = epoch, Batch = first };
         long start = Stopwatch.GetTimestamp();
         double lossSum = 0, rate = 0;
-        int batches = batcher.BatchesPerEpoch, done = 0;
+        int batches = batcher.BatchesPerEpoch, done = first;
         int examplesPerEpoch = batcher.DropLast ? batches * batcher.BatchSize : batcher.Count;
         int items = 0, itemsPerEpoch = examplesPerEpoch * data.ItemsPerExample;
         while (done < batches && !BudgetSpent && !cancellation.IsCancellationRequested)
@@ -123,14 +146,14 @@ public sealed class TrainingLoop
             done++;
             double epochSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             rate = items / Math.Max(epochSeconds, 1e-9);
-            Progress?.Invoke(new TrainingProgress(epoch, done, batches, items, itemsPerEpoch, lossSum / done, rate)
+            Progress?.Invoke(new TrainingProgress(epoch, done, batches, items, itemsPerEpoch, lossSum / (done - first), rate)
             {
                 Step = State.Step, PlannedSteps = PlannedSteps(batches), Loss = loss, ElapsedSeconds = _clock.Elapsed.TotalSeconds,
             });
         }
         TrainingTime += Stopwatch.GetElapsedTime(start);
         ItemsTrained += items;
-        return new EpochResult(epoch, done == 0 ? double.NaN : lossSum / done, done, items, rate, _clock.Elapsed.TotalSeconds, done == batches);
+        return new EpochResult(epoch, done == first ? double.NaN : lossSum / (done - first), done - first, items, rate, _clock.Elapsed.TotalSeconds, done == batches);
     }
 
     // One update on the batch at `indices`: fill, run, check the loss, hand the extra values to the source.
@@ -142,9 +165,46 @@ public sealed class TrainingLoop
         if (!float.IsFinite(loss))
             throw new TrainingDivergedException(
                 $"The training loss became {loss} at epoch {epoch}, batch {batch + 1} (step {State.Step + 1}); try a lower learning rate.");
+        CheckParametersFinite(epoch, batch);
         State = State with { Batch = batch + 1, Step = State.Step + 1 };
         data.StepCompleted(feeds, values.AsSpan(2));
         return (loss, indices.Length);
+    }
+
+    // After the update: every variable of the parameter slab must be finite, or the run stops before anything
+    // (a checkpoint, an evaluation) sees the broken state. Optimizer slots live outside the slab: a non-finite
+    // moment shows up here through the weights it updates.
+    private void CheckParametersFinite(int epoch, int batch)
+    {
+        var slab = _session.Parameters;
+        int bad = FiniteCheck.FirstNonFinite(slab.Values);
+        if (bad < 0) return;
+        string name = VariableAt(slab, bad);
+        throw new TrainingDivergedException(
+            $"The update at epoch {epoch}, batch {batch + 1} (step {State.Step + 1}) made '{name}' {slab.Values[bad]}; " +
+            "training stopped before saving it; try a lower learning rate.");
+    }
+
+    // Finite weights can still overflow the model's outputs (weights near float.MaxValue): a NaN or infinite
+    // evaluated loss stops the run before the epoch's callback saves it.
+    private static IReadOnlyDictionary<string, double> CheckLossesFinite(IReadOnlyDictionary<string, double> metrics, int epoch)
+    {
+        foreach (var (name, value) in metrics)
+            if (name.EndsWith("loss", StringComparison.Ordinal) && !double.IsFinite(value))
+                throw new TrainingDivergedException(
+                    $"The model after epoch {epoch} evaluates to {name} {value}: its outputs overflow; " +
+                    "training stopped before saving it; try a lower learning rate.");
+        return metrics;
+    }
+
+    private static string VariableAt(ParameterSlab slab, int index)
+    {
+        foreach (var v in slab.Variables)
+        {
+            int offset = slab.OffsetOf(v);
+            if (index >= offset && index < offset + v.Shape.ElementCount) return v.Name;
+        }
+        return $"parameter #{index}";
     }
 
     private Batcher BatcherFor(IBatchSource data)

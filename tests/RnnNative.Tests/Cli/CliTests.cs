@@ -130,6 +130,78 @@ public class CliTests
     }
 
     [Fact]
+    public void AnUpdateThatBreaksTheWeightsExits1AndSavesNothingNonFinite()
+    {
+        // The README's example: one 2000-example batch per epoch, so the loss before the update is finite and
+        // Adam's first step (≈ lr) leaves weights near ±3e38 that overflow the logits: the test loss is NaN.
+        using var run = new TempFolder();
+        var (code, output) = Rnn("train", "--data", Digits, "--units", "8", "--lr", "3e38", "--batch", "2000",
+            "--epochs", "2", "--out", run.Path);
+        Assert.True(code == 1, output);
+        Assert.Contains("after epoch 1 evaluates to test_loss NaN", output);
+        Assert.Contains("training stopped before saving it", output);
+        Assert.False(File.Exists(Path.Combine(run.Path, "model.ckpt")));
+        Assert.False(File.Exists(Path.Combine(run.Path, "best.ckpt")));
+    }
+
+    [Fact]
+    public void AHugeButFiniteLossWarnsThatTrainingDiverges()
+    {
+        using var run = new TempFolder();
+        var (code, output) = Rnn("train", "--data", Digits, "--units", "8", "--lr", "1e6", "--epochs", "1", "--out", run.Path);
+        Assert.True(code == 0, output);
+        Assert.Contains("at epoch 1 is more than 10x the reference 2.303: training is diverging", output);
+    }
+
+    [Fact]
+    public void OutIntoAnExistingRunIsRefusedUnlessOverwriteWhichRemovesTheOldFilesFirst()
+    {
+        using var run = new TempFolder();
+        Assert.Equal(0, Rnn("train", "--data", Digits, "--units", "8", "--epochs", "1", "--out", run.Path).Code);
+        string model = Path.Combine(run.Path, "model.ckpt"), metrics = Path.Combine(run.Path, "metrics.csv");
+        byte[] before = File.ReadAllBytes(model);
+
+        var (code, output) = Rnn("train", "--data", Digits, "--units", "8", "--epochs", "1", "--seed", "5", "--out", run.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("already holds a run (model.ckpt, best.ckpt, metrics.csv", output);
+        Assert.Contains("--overwrite", output);
+        Assert.Equal(before, File.ReadAllBytes(model));
+
+        // Cancelled before its first epoch, an overwriting run leaves an empty folder, not a mix of two runs.
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+        var (cancelled, _) = Rnn(TextReader.Null, stop.Token, "train", "--data", Digits, "--units", "8", "--out", run.Path, "--overwrite");
+        Assert.Equal(130, cancelled);
+        Assert.False(File.Exists(model));
+        Assert.False(File.Exists(metrics));
+    }
+
+    // Cancels its token once the epoch-1 table line is written, i.e. after epoch 1's evaluation and save.
+    private sealed class CancelAfterEpochOne(CancellationTokenSource stop) : StringWriter
+    {
+        public override void Write(char value) { base.Write(value); Check(); }
+        public override void Write(string? value) { base.Write(value); Check(); }
+        public override void Write(char[] buffer, int index, int count) { base.Write(buffer, index, count); Check(); }
+        private void Check()
+        {
+            if (!stop.IsCancellationRequested && ToString().Contains("\n    1 ")) stop.Cancel();
+        }
+    }
+
+    [Fact]
+    public void CtrlCDuringAnEpochsEvaluationOrSaveExits130WithAMessage()
+    {
+        using var run = new TempFolder();
+        using var stop = new CancellationTokenSource();
+        var output = new CancelAfterEpochOne(stop);
+        int code = RnnCli.Run(["train", "--data", Digits, "--units", "8", "--epochs", "3", "--out", run.Path],
+            output, output, TextReader.Null, stop.Token);
+        Assert.True(code == 130, output.ToString());
+        Assert.Contains("stopped by Ctrl+C after epoch 1 of 3", output.ToString());
+        Assert.True(File.Exists(Path.Combine(run.Path, "model.ckpt")));
+    }
+
+    [Fact]
     public void InfoNamesTheBackendAndRuntime()
     {
         var (code, output) = Rnn("info");

@@ -1,5 +1,7 @@
 using RnnNative.Data;
 using RnnNative.Training;
+using RnnNative.Tests.Blas;
+using RnnNative.Blas;
 
 namespace RnnNative.Tests.Training;
 
@@ -8,15 +10,15 @@ public partial class TrainingLoopTests
     // loss = mean((x·w − t)²) over a batch of rows x (B, 2) with targets t (B, 1): a graph that is not a classifier.
     private sealed class Regression
     {
-        public Regression()
+        public Regression(float learningRate = 0.1f, bool adam = false, BlasKind? backend = null)
         {
             Graph = new Graph(7);
             X = Graph.Placeholder("x", new Shape(-1, 2));
             T = Graph.Placeholder("t", new Shape(-1, 1));
             var w = Graph.Variable("w", new Shape(2, 1), Initializer.Zeros);
             Loss = Ops.ReduceMean(Ops.Square(Ops.Subtract(Ops.MatMul(X, w), T)), name: "loss");
-            TrainOp = new GradientDescentOptimizer(0.1f).Minimize(Loss);
-            Session = new Session(Graph);
+            TrainOp = adam ? new AdamOptimizer(learningRate).Minimize(Loss) : new GradientDescentOptimizer(learningRate).Minimize(Loss);
+            Session = new Session(Graph, new SessionOptions { Backend = backend });
             Session.Run(Graph.GlobalVariablesInitializer());
         }
 
@@ -135,6 +137,105 @@ public partial class TrainingLoopTests
         var source = new RecordingSource(model, count: 6, poison: float.NaN);
         var e = Assert.Throws<TrainingDivergedException>(() => model.Loop(new TrainingLoopOptions { Epochs = 1, BatchSize = 2 }).Fit(source));
         Assert.Contains("became NaN at epoch 1, batch 1 (step 1)", e.Message);
+    }
+
+    [Fact]
+    public void AnUpdateThatMakesTheWeightsNonFiniteStopsTrainingBeforeAnyEvaluationOrSave()
+    {
+        // Step 1's loss (before the update) is finite; the update w −= 1e38·∂L/∂w with |∂L/∂w₀| ≈ 6 overflows w₀.
+        var model = new Regression(learningRate: 1e38f);
+        var source = new RecordingSource(model, count: 2, poison: 10);
+        var loop = model.Loop(new TrainingLoopOptions { Epochs = 1, BatchSize = 2 });
+        int callbacks = 0;
+        loop.Evaluate = _ => { callbacks++; return new Dictionary<string, double>(); };
+        loop.EpochCompleted = _ => callbacks++;
+        var e = Assert.Throws<TrainingDivergedException>(() => loop.Fit(source));
+        Assert.Contains("epoch 1, batch 1 (step 1) made 'w'", e.Message);
+        Assert.Equal(0, callbacks);
+        Assert.Equal(0, loop.State.Step);
+    }
+
+    [Fact]
+    public void ANonFiniteEvaluatedLossStopsTrainingBeforeTheEpochCallback()
+    {
+        var model = new Regression();
+        var loop = model.Loop(new TrainingLoopOptions { Epochs = 2, BatchSize = 2 });
+        int saved = 0;
+        loop.Evaluate = r => new Dictionary<string, double> { ["test_accuracy"] = 0.5, ["test_loss"] = r.Epoch == 2 ? double.NaN : 1 };
+        loop.EpochCompleted = _ => saved++;
+        var e = Assert.Throws<TrainingDivergedException>(() => loop.Fit(new RecordingSource(model, count: 4)));
+        Assert.Contains("after epoch 2 evaluates to test_loss NaN", e.Message);
+        Assert.Equal(1, saved);
+    }
+
+    [Fact]
+    public void DivergenceWatchWarnsOnceWhenTheLossPassesTenTimesTheReference()
+    {
+        var watch = new DivergenceWatch(referenceLoss: 2.3);
+        Assert.Null(watch.Observe(1, 2.0)); // reference becomes min(2.3, 2.0) = 2.0
+        Assert.Null(watch.Observe(2, 20.0));
+        Assert.Contains("train loss 20.5 at epoch 3 is more than 10x the reference 2", watch.Observe(3, 20.5));
+        Assert.Null(watch.Observe(4, 1e9));
+        Assert.Contains("reference 2.3", new DivergenceWatch(2.3).Observe(1, 1e8));
+        Assert.Null(new DivergenceWatch(double.NaN).Observe(1, 1e8)); // no reference yet: the first epoch sets it
+    }
+
+    [BackendTheory(BlasKind.Managed)]
+    [InlineData(1)]  // after the first batch
+    [InlineData(6)]  // mid-epoch (epoch 2, batch 2 of 4)
+    [InlineData(8)]  // after the last batch of epoch 2
+    public void ARunStoppedAtAnyBatchAndContinuedInANewSessionEndsBitIdentical(int stopAfterStep) =>
+        StopAndContinue(stopAfterStep, BlasKind.Managed);
+
+    [BackendTheory(BlasKind.OpenBlas)]
+    [InlineData(1)]
+    [InlineData(6)]
+    [InlineData(8)]
+    public void ARunStoppedAtAnyBatchAndContinuedInANewSessionEndsBitIdenticalOnOpenBlas(int stopAfterStep) =>
+        StopAndContinue(stopAfterStep, BlasKind.OpenBlas);
+
+    private static void StopAndContinue(int stopAfterStep, BlasKind backend)
+    {
+        var options = new TrainingLoopOptions { Epochs = 3, BatchSize = 3, ShuffleSeed = 11 };
+        var whole = new Regression(learningRate: 0.05f, adam: true, backend: backend);
+        whole.Loop(options).Fit(new RecordingSource(whole, count: 10));
+
+        var first = new Regression(learningRate: 0.05f, adam: true, backend: backend);
+        using var stop = new CancellationTokenSource();
+        var loop = first.Loop(options);
+        loop.Progress = p => { if (p.Step == stopAfterStep) stop.Cancel(); };
+        loop.Fit(new RecordingSource(first, count: 10), stop.Token);
+        Assert.Equal(stopAfterStep, loop.State.Step);
+
+        // A new session on the same graph gets every variable, Adam's moments and step count, and the loop state.
+        using var resumed = new Session(first.Graph, new SessionOptions { Backend = backend });
+        foreach (var v in first.Session.Parameters.Variables) resumed.Assign(v, first.Session.Read(v));
+        OptimizerState.Restore(resumed, first.TrainOp, OptimizerState.Capture(first.Session, first.TrainOp));
+        var source = new RecordingSource(first, count: 10);
+        var rest = new TrainingLoop(resumed, first.TrainOp, first.Loss, options).Continue(source, loop.State);
+        Assert.Equal(3, rest[^1].Epoch);
+        Assert.Equal(12 - stopAfterStep, source.Batches.Count);
+
+        var expected = whole.Session.Parameters;
+        Assert.Equal(expected.Values.Select(BitConverter.SingleToInt32Bits), resumed.Parameters.Values.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    [Fact]
+    public void FiniteCheckFindsTheFirstNonFiniteValueAtEveryLengthAndPosition()
+    {
+        for (int length = 0; length <= 257; length++)
+        {
+            var values = Enumerable.Range(0, length).Select(i => (float)i - 3.5f).ToArray();
+            Assert.Equal(-1, FiniteCheck.FirstNonFinite(values));
+            foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+                for (int i = 0; i < length; i++)
+                {
+                    var copy = (float[])values.Clone();
+                    copy[i] = bad;
+                    copy[^1] = i == length - 1 ? bad : float.NaN; // a later non-finite value must not win
+                    Assert.Equal(i, FiniteCheck.FirstNonFinite(copy));
+                }
+        }
     }
 
     [Fact]
