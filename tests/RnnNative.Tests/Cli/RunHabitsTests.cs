@@ -59,7 +59,7 @@ public class RunHabitsTests
         Assert.DoesNotContain("train_loss", output);
         Assert.Contains("test accuracy of the chosen model (epoch 1)", output);
 
-        var (loud, loudOutput) = Rnn("train", "--data", Digits, "--units", "8", "--epochs", "2", "--limit", "200", "--out", run.Path);
+        var (loud, loudOutput) = Rnn("train", "--data", Digits, "--units", "8", "--epochs", "2", "--limit", "200", "--out", run.Path, "--overwrite");
         Assert.True(loud == 0, loudOutput);
         Assert.Contains("2 epochs", loudOutput);
         Assert.Contains("train_loss", loudOutput);
