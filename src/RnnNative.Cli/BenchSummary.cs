@@ -74,7 +74,10 @@ internal static class BenchSummary
         return results;
     }
 
-    private static string BackendLabel(BenchmarkResult r) => r.Backend != "mkl" ? r.Backend
+    // bf16 runs are their own rows ("mkl-avx512 bf16"), never averaged with float32 ones.
+    private static string BackendLabel(BenchmarkResult r) => KernelLabel(r) + (r.Precision == "bf16" ? " bf16" : "");
+
+    private static string KernelLabel(BenchmarkResult r) => r.Backend != "mkl" ? r.Backend
         : r.MklKernel?.Contains("avx512", StringComparison.OrdinalIgnoreCase) == true ? "mkl-avx512"
         : r.MklKernel?.Contains("avx2", StringComparison.OrdinalIgnoreCase) == true ? "mkl-avx2"
         : r.Backend;

@@ -61,4 +61,26 @@ public class BenchSummaryTests
         }
         finally { File.Delete(path); }
     }
+
+    [Fact]
+    public void Bf16RunsAreRowsOfTheirOwnNotAveragedWithFloat32()
+    {
+        var real = TrainingBenchmark.Run(Tiny);
+        var records = new[]
+        {
+            real with { SamplesPerSec = 100, Precision = "fp32" }, real with { SamplesPerSec = 300, Precision = "fp32" },
+            real with { SamplesPerSec = 1000, Precision = "bf16" },
+        };
+        string path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(path, records.Select(r => r.ToJson()).Append(""));
+            var (code, output) = Summarize(path);
+            Assert.True(code == 0, output);
+            var rows = output.Split('\n').Where(l => l.StartsWith("| basic |") && l.Contains("| serial |")).ToArray();
+            Assert.Contains(rows, r => r.StartsWith("| basic | managed | 1 | serial | 2 | 200 |"));
+            Assert.Contains(rows, r => r.StartsWith("| basic | managed bf16 | 1 | serial | 1 | 1000 |"));
+        }
+        finally { File.Delete(path); }
+    }
 }
