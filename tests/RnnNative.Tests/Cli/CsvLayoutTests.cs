@@ -115,6 +115,10 @@ public class CsvLayoutTests
         var (code, output) = Rnn("train", "--data", Digits, "--units", "8", "--epochs", "1", "--limit", "200", "--out", folder.Path);
         Assert.True(code == 0, output);
         Assert.Contains("label column 65 (last; the file has no header", output);
-        Assert.Equal(2, Rnn("train", "--data", Path.Combine(RepoPaths.Root, "data", "fashion-mnist"), "--label", "0", "--out", folder.Path).Code);
+        // An IDX folder (any folder: the option is refused before anything is read) has its own labels.
+        string idxFolder = Directory.CreateDirectory(Path.Combine(folder.Path, "idx")).FullName;
+        var refused = Rnn("train", "--data", idxFolder, "--label", "0", "--out", Path.Combine(folder.Path, "run2"));
+        Assert.True(refused.Code == 2, refused.Output);
+        Assert.Contains("--label, --steps and --inputs are for CSV data", refused.Output);
     }
 }
