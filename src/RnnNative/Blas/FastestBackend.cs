@@ -18,6 +18,6 @@ public static class FastestBackend
         return BlasKind.Managed;
     }
 
-    /// <summary>The fastest backend by rule on this machine (loads the libraries to see which are available).</summary>
+    /// <summary>The fastest backend by rule on the CPU it runs on (loads the libraries to see which are available).</summary>
     public static BlasKind OnThisMachine() => ByRule(CpuFeatures.Current, kind => BlasBackend.IsAvailable(kind, out _));
 }

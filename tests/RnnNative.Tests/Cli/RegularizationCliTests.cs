@@ -1,3 +1,4 @@
+using static RnnNative.Tests.Cli.InProcessRnn;
 using System.Text.RegularExpressions;
 using RnnNative.Cli;
 using RnnNative.Tests.Data;
@@ -8,15 +9,6 @@ namespace RnnNative.Tests.Cli;
 /// <summary><c>rnn train --schedule/--decay-steps/--dropout</c>: carried into the model and its checkpoint; eval still reproduces.</summary>
 public class RegularizationCliTests
 {
-    private static readonly string Digits = Path.Combine(RepoPaths.Root, "data", "digits.csv.gz");
-
-    private static (int Code, string Output) Rnn(params string[] args)
-    {
-        var output = new StringWriter();
-        int code = RnnCli.Run(args, output, output, TextReader.Null, default);
-        return (code, output.ToString());
-    }
-
     [Fact]
     public void CosineScheduleAndDropoutReachTheCheckpointAndEvalReproducesTheChosenAccuracy()
     {

@@ -1,3 +1,4 @@
+using static RnnNative.Tests.Cli.InProcessRnn;
 using RnnNative.Cli;
 using RnnNative.Tests.Data;
 
@@ -9,15 +10,6 @@ namespace RnnNative.Tests.Cli;
 /// </summary>
 public class RunHabitsTests
 {
-    private static readonly string Digits = Path.Combine(RepoPaths.Root, "data", "digits.csv.gz");
-
-    private static (int Code, string Output) Rnn(params string[] args)
-    {
-        var output = new StringWriter();
-        int code = RnnCli.Run(args, output, output, TextReader.Null, default);
-        return (code, output.ToString());
-    }
-
     [Fact]
     public void EveryDefaultRunGetsANewFolderAndLatestPointsAtTheNewest()
     {

@@ -1,3 +1,4 @@
+using static RnnNative.Tests.Cli.InProcessRnn;
 using RnnNative.Blas;
 using RnnNative.Cli;
 using RnnNative.Data;
@@ -9,15 +10,6 @@ namespace RnnNative.Tests.Cli;
 /// <summary>Values and files that used to crash with exit 70, train silently or print NaN: now one-line errors.</summary>
 public class TrustCliTests
 {
-    private static readonly string Digits = Path.Combine(RepoPaths.Root, "data", "digits.csv.gz");
-
-    private static (int Code, string Output) Rnn(params string[] args)
-    {
-        var output = new StringWriter();
-        int code = RnnCli.Run(args, output, output, TextReader.Null, default);
-        return (code, output.ToString());
-    }
-
     private static void AssertOneLineError(int expectedCode, string expectedText, (int Code, string Output) result)
     {
         Assert.True(result.Code == expectedCode, $"exit {result.Code}: {result.Output}");

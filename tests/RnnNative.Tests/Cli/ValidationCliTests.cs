@@ -1,3 +1,4 @@
+using static RnnNative.Tests.Cli.InProcessRnn;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using RnnNative.Cli;
@@ -9,15 +10,6 @@ namespace RnnNative.Tests.Cli;
 /// <summary><c>rnn train --validation/--monitor/--patience</c>: the validation set chooses best.ckpt and stops training; the test set is scored once.</summary>
 public class ValidationCliTests
 {
-    private static readonly string Digits = Path.Combine(RepoPaths.Root, "data", "digits.csv.gz");
-
-    private static (int Code, string Output) Rnn(params string[] args)
-    {
-        var output = new StringWriter();
-        int code = RnnCli.Run(args, output, output, TextReader.Null, default);
-        return (code, output.ToString());
-    }
-
     // metrics.csv column `name` of every row.
     private static double[] Column(string run, string name)
     {

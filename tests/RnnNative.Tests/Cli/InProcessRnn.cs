@@ -1,0 +1,18 @@
+using RnnNative.Cli;
+using RnnNative.Tests.Data;
+
+namespace RnnNative.Tests.Cli;
+
+/// <summary>The <c>rnn</c> command run in-process, every line it writes (output and errors) in one string.</summary>
+internal static class InProcessRnn
+{
+    /// <summary>The shipped 8×8 digits CSV: small enough for a CLI test to train on in a second.</summary>
+    public static readonly string Digits = Path.Combine(RepoPaths.Root, "data", "digits.csv.gz");
+
+    public static (int Code, string Output) Rnn(params string[] args)
+    {
+        var output = new StringWriter();
+        int code = RnnCli.Run(args, output, output, TextReader.Null, default);
+        return (code, output.ToString());
+    }
+}
