@@ -64,10 +64,9 @@ public sealed class CountingBlas : BlasBackend
         }
         long start = Stopwatch.GetTimestamp();
         _inner.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        Counters.Add(new GemmShape(transA, transB, m, n, k), Stopwatch.GetTimestamp() - start);
-        if (Counters.Capturing)
-            Counters.Capture(new GemmCall(_inner, Environment.CurrentManagedThreadId, transA, transB, m, n, k, alpha,
-                GemmOperand.Of(a), lda, GemmOperand.Of(b), ldb, beta, GemmOperand.Of(c), ldc));
+        long ticks = Stopwatch.GetTimestamp() - start;
+        Record(ticks, new GemmCall(_inner, Environment.CurrentManagedThreadId, transA, transB, m, n, k, alpha,
+            GemmOperand.Of(a), lda, GemmOperand.Of(b), ldb, beta, GemmOperand.Of(c), ldc));
     }
 
     /// <inheritdoc />
@@ -87,10 +86,16 @@ public sealed class CountingBlas : BlasBackend
         }
         long start = Stopwatch.GetTimestamp();
         _inner.GemmBf16(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        Counters.Add(new GemmShape(transA, transB, m, n, k), Stopwatch.GetTimestamp() - start);
-        if (Counters.Capturing)
-            Counters.Capture(new GemmCall(_inner, Environment.CurrentManagedThreadId, transA, transB, m, n, k, alpha,
-                GemmOperand.Of(a), lda, GemmOperand.Of(b), ldb, beta, GemmOperand.Of(c), ldc, Bf16: true));
+        long ticks = Stopwatch.GetTimestamp() - start;
+        Record(ticks, new GemmCall(_inner, Environment.CurrentManagedThreadId, transA, transB, m, n, k, alpha,
+            GemmOperand.Of(a), lda, GemmOperand.Of(b), ldb, beta, GemmOperand.Of(c), ldc, Bf16: true));
+    }
+
+    // A recorded call: its ticks under its shape, and the call itself when capturing.
+    private void Record(long ticks, GemmCall call)
+    {
+        Counters.Add(new GemmShape(call.TransA, call.TransB, call.M, call.N, call.K), ticks);
+        if (Counters.Capturing) Counters.Capture(call);
     }
 
     internal override BlasBackend? CreateSingleThreaded() =>
