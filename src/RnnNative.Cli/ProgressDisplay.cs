@@ -39,6 +39,7 @@ internal sealed class ProgressDisplay
     private readonly string _command, _unit;
     private readonly string? _rateUnit;
     private readonly TimeProvider _time;
+    private readonly ProgressBarColumn _bar = new();
     private ProgressTask? _task;
     private string _stats = "";
     private long? _begun;
@@ -84,7 +85,7 @@ internal sealed class ProgressDisplay
         return _console.Progress()
             .AutoClear(true)
             .HideCompleted(true)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new StatsColumn(this), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, _bar, new StatsColumn(this), new SpinnerColumn())
             .Start(context =>
             {
                 _task = context.AddTask(_command, autoStart: true, maxValue: 1);
@@ -153,7 +154,10 @@ internal sealed class ProgressDisplay
         _stats = Stats(done, total, rate, _time.GetElapsedTime(_beganAt, now));
         _task!.MaxValue = total;
         _task.Value = Math.Min(done, total);
-        _task.Description = detail is null ? _command : $"{_command} {Markup.Escape(detail)}";
+        string label = detail is null ? _command : $"{_command} {detail}";
+        _task.Description = Markup.Escape(label);
+        // The bar takes what the label, the figures and the spinner leave of the line (4 separating spaces, 2 spare).
+        _bar.Width = Math.Clamp(_console.Profile.Width - label.Length - _stats.Length - 8, 5, 40);
     }
 
     // Due when the work enters a new tenth (counted from where it began) or 30 s after the last line.
@@ -179,6 +183,7 @@ internal sealed class ProgressDisplay
     // The bar's text column: the latest Stats().
     private sealed class StatsColumn(ProgressDisplay owner) : ProgressColumn
     {
-        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) => new Text(owner._stats);
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(owner._stats) { Overflow = Overflow.Ellipsis };
     }
 }
