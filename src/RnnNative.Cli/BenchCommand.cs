@@ -41,14 +41,16 @@ internal static class BenchCommand
           --precision P      fp32 | bf16: GEMM operands rounded to bfloat16, float32 accumulation; the bound is
                              then the backend's 1024³ bfloat16 GEMM rate and the check is against the managed
                              emulation (default fp32)
-          --json             one JSON object per configuration per line instead of the tables
+          --json             one JSON object per configuration per line instead of the tables (progress on stderr)
+          --quiet            no progress display
           --summarize FILE   runs nothing: the medians over the runs whose --json lines were appended to FILE,
                              per cell, backend and threads, as markdown tables (MKL runs by kernel: "mkl-avx512", "mkl-avx2", "mkl")
         """;
 
-    public static int Run(string[] args, IAnsiConsole console)
+    /// <summary>Runs the command; with --json the progress display goes to <paramref name="errors"/>.</summary>
+    public static int Run(string[] args, IAnsiConsole console, IAnsiConsole errors)
     {
-        var a = CommandLine.Parse("bench", args, Values, ["--help", "--json"]);
+        var a = CommandLine.Parse("bench", args, Values, ["--help", "--json", "--quiet"]);
         if (a.Has("--help"))
         {
             console.WriteLine(Help);
@@ -68,13 +70,19 @@ internal static class BenchCommand
                               $"I={template.Inputs} H={template.Units}, dense {template.Units}→{template.Classes}, Adam; " +
                               $"{template.WarmupSteps} warm-up + {template.TimedSteps} timed steps per row");
         var results = new List<BenchmarkResult>();
-        foreach (var kind in backends)
-            foreach (int n in threads)
-            {
-                var result = RunOne(template with { Backend = kind, Threads = n });
-                results.Add(result);
-                if (json) console.Profile.Out.Writer.WriteLine(result.ToJson()); // the raw writer: no wrapping
-            }
+        var display = new ProgressDisplay(json ? errors : console, "bench", "configurations", a.Has("--quiet")).BeginAt(0);
+        display.Run(() =>
+        {
+            foreach (var kind in backends)
+                foreach (int n in threads)
+                {
+                    var result = RunOne(template with { Backend = kind, Threads = n });
+                    results.Add(result);
+                    if (json) console.Profile.Out.Writer.WriteLine(result.ToJson()); // the raw writer: no wrapping
+                    display.Report(results.Count, backends.Count * threads.Count, detail: $"{kind.ToString().ToLowerInvariant()} {n} thread{(n == 1 ? "" : "s")} done");
+                }
+            return results;
+        });
         if (!json) BenchTables.Write(console, results);
         return 0;
     }

@@ -16,6 +16,7 @@ internal static class Consoles
             settings.ColorSystem = ColorSystemSupport.NoColors;
             settings.Interactive = InteractionSupport.No;
         }
+        else settings.Interactive = InteractionSupport.Yes;   // Spectre's own guess says no for stderr when stdout is redirected
         var console = AnsiConsole.Create(settings);
         if (settings.Interactive == InteractionSupport.No) console.Profile.Width = 200; // no wrapping in logs and files
         return console;

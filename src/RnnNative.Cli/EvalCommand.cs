@@ -18,11 +18,12 @@ internal static class EvalCommand
           --backend NAME     openblas | mkl | managed
           --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
+          --quiet            no progress display (shown when the data is more than 5 batches)
         """;
 
     public static int Run(string[] args, IAnsiConsole console)
     {
-        var a = CommandLine.Parse("eval", args, ["--model", "--data", "--batch", "--out", "--backend", "--threads"], ["--help", "--all"]);
+        var a = CommandLine.Parse("eval", args, ["--model", "--data", "--batch", "--out", "--backend", "--threads"], ["--help", "--all", "--quiet"]);
         if (a.Has("--help"))
         {
             console.WriteLine(Help);
@@ -37,16 +38,17 @@ internal static class EvalCommand
         var (data, description) = DataSource.ForEval(dataPath, checkpoint, a.Has("--all"));
         loaded.CheckFits(data, dataPath);
 
-        var evaluator = new Evaluator(loaded.Model, loaded.Session, batchOption ?? loaded.EvalBatch);
-        var result = evaluator.Evaluate(data, withPredictions: true);
-        int classes = checkpoint.ClassifierOptions.Classes;
-        var counts = new int[classes, classes];
-        for (int n = 0; n < data.Count; n++) counts[data.Labels[n], result.Predictions![n]]++;
-
         string epoch = checkpoint.Metadata.GetValueOrDefault(Meta.Epoch) is { } e ? $", epoch {e}" : "";
         console.WriteLine($"model:    {loaded.Path}{epoch}: {TrainCommand.Describe(checkpoint.ClassifierOptions)}");
         console.WriteLine($"data:     {description}");
         console.WriteLine($"backend:  {Backends.Describe(loaded.Session)}");
+        var evaluator = new Evaluator(loaded.Model, loaded.Session, batchOption ?? loaded.EvalBatch);
+        var display = new ProgressDisplay(console, "eval", "examples", a.Has("--quiet"), "examples/s").BeginAt(0);
+        var result = EvaluationProgress.Evaluate(evaluator, data, withPredictions: true, display);
+        int classes = checkpoint.ClassifierOptions.Classes;
+        var counts = new int[classes, classes];
+        for (int n = 0; n < data.Count; n++) counts[data.Labels[n], result.Predictions![n]]++;
+
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"accuracy [green]{100 * result.Accuracy:F2}% ({result.Correct}/{result.Count})[/], loss {result.Loss:F4}"));
         var names = ClassNames.Recorded(checkpoint.Metadata, classes);

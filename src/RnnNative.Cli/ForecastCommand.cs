@@ -52,6 +52,7 @@ internal static class ForecastCommand
           --backend NAME     openblas | mkl | managed (default: the library's choice)
           --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
+          --quiet            no per-step lines or progress display: the header and the results only
         Training uses only windows (inputs and targets) entirely before or after the held-out block (and the
         validation block); the held-out MSE is over every window entirely inside it, and the generated
         continuation runs through it from the --steps real values before it.
@@ -59,7 +60,7 @@ internal static class ForecastCommand
 
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)
     {
-        var a = CommandLine.Parse("forecast", args, Values, ["--help"]);
+        var a = CommandLine.Parse("forecast", args, Values, ["--help", "--quiet"]);
         if (a.Has("--help"))
         {
             console.WriteLine(Help);
@@ -82,8 +83,8 @@ internal static class ForecastCommand
         var watched = data.Validation ?? data.Test;
         int every = Math.Max(100, training.Iterations / 1500 * 100); // about 15 rows
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var losses = StepView.Run(console, $" step  batch_mse  {(data.Validation is null ? "held-out_mse" : "  valid._mse")}  windows/s  elapsed",
-            training.Iterations, every,
+        var losses = new StepView(console, "forecast", "windows/s", a.Has("--quiet")).Run(
+            $" step  batch_mse  {(data.Validation is null ? "held-out_mse" : "  valid._mse")}  windows/s  elapsed", every,
             p => string.Create(CultureInfo.InvariantCulture,
                 $"{p.Step,5} {p.Loss,10:F4} {trainer.Evaluate(watched).Mse,13:F4} {p.SamplesPerSecond,10:F0} {p.ElapsedSeconds,7:F1}s"),
             progress => trainer.Train(data.Train, training, progress, cancellation));

@@ -55,11 +55,12 @@ internal static class GenerateCommand
           --backend NAME     openblas | mkl | managed
           --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
+          --quiet            no per-epoch lines or progress display: the header and the results only
         """;
 
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)
     {
-        var a = CommandLine.Parse("generate", args, Values, ["--help"]);
+        var a = CommandLine.Parse("generate", args, Values, ["--help", "--quiet"]);
         if (a.Has("--help"))
         {
             console.WriteLine(Help);
@@ -86,7 +87,7 @@ internal static class GenerateCommand
         foreach (var form in forms)
         {
             var options = template with { Rows = train.Steps, Columns = train.Inputs, Classes = Math.Max(train.Classes, test.Classes), Form = form };
-            using var run = new GenerateRun(console, options, sampling, backend, threads, batch, (ulong)seed);
+            using var run = new GenerateRun(console, options, sampling, backend, threads, batch, (ulong)seed, a.Has("--quiet"));
             if (!run.Train(train, test, epochs, cancellation)) return 130;
             string png = Path.Combine(folder, form == RowGeneratorForm.Feedback ? "feedback.png" : "repeat.png");
             run.WriteGrid(test, form == RowGeneratorForm.Feedback ? samples : 1, png);

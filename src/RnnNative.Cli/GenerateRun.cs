@@ -10,7 +10,8 @@ using Spectre.Console;
 namespace RnnNative.Cli;
 
 /// <summary>One form of <c>rnn generate</c>: its model and session, training with progress lines, and its PNG grid.</summary>
-internal sealed class GenerateRun(IAnsiConsole console, RowGeneratorOptions options, RowSampling sampling, BlasKind? backend, int? threads, int batch, ulong seed)
+internal sealed class GenerateRun(IAnsiConsole console, RowGeneratorOptions options, RowSampling sampling, BlasKind? backend, int? threads, int batch, ulong seed,
+    bool quiet = false)
     : IDisposable
 {
     /// <summary>Fashion-MNIST's class names, in label order (used when the data has exactly 10 classes).</summary>
@@ -19,7 +20,7 @@ internal sealed class GenerateRun(IAnsiConsole console, RowGeneratorOptions opti
     private RowGeneratorTrainer? _trainer;
     private Session? _session;
 
-    /// <summary>Trains for <paramref name="epochs"/> epochs, one line per epoch and a progress line every quarter epoch; false when cancelled.</summary>
+    /// <summary>Trains for <paramref name="epochs"/> epochs with one line per epoch and the progress display; false when cancelled.</summary>
     public bool Train(Dataset train, Dataset test, int epochs, CancellationToken cancellation)
     {
         var model = new RowGenerator(options);
@@ -31,24 +32,26 @@ internal sealed class GenerateRun(IAnsiConsole console, RowGeneratorOptions opti
         console.WriteLine($"{form}: {options.Cell.ToString().ToLowerInvariant()} {options.Units} units -> dense {options.Columns} -> sigmoid, " +
             $"sigmoid cross-entropy, Adam {options.LearningRate}, batch {batch}, {TrainCommand.Plural(epochs, "epoch")}");
         console.WriteLine($"backend: {Backends.Describe(session)}");
-        console.WriteLine("epoch  train_loss  test_loss  images/s   elapsed");
+        if (!quiet) console.WriteLine("epoch  train_loss  test_loss  images/s   elapsed");
+        string command = options.Form == RowGeneratorForm.RepeatVector ? "generate repeat" : "generate feedback";
+        var display = new ProgressDisplay(console, command, "steps", quiet, "images/s").BeginAt(0);
+        _trainer.Progress = p => display.Report((long)(p.Epoch - 1) * p.BatchesPerEpoch + p.Batch, (long)epochs * p.BatchesPerEpoch,
+            p.SamplesPerSecond, (p, epochs), static s => string.Create(CultureInfo.InvariantCulture, $"epoch {s.p.Epoch}/{s.epochs} loss {s.p.MeanLoss:F4}"));
+        return display.Run(() => TrainEpochs(train, test, epochs, cancellation));
+    }
+
+    // One table line per epoch (none when quiet); false when cancelled.
+    private bool TrainEpochs(Dataset train, Dataset test, int epochs, CancellationToken cancellation)
+    {
         var clock = Stopwatch.StartNew();
-        int quarter = 0;
-        _trainer.Progress = p =>
-        {
-            int q = 4 * p.Batch / p.BatchesPerEpoch;
-            if (p.Batch == 1) quarter = 0;
-            if (q <= quarter || q >= 4) return;
-            quarter = q;
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"       epoch {p.Epoch} {25 * q}%: loss {p.MeanLoss:F4}, {p.SamplesPerSecond:F0} images/s"));
-        };
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
-            var (loss, completed) = _trainer.TrainEpoch(train, epoch, cancellation);
+            var (loss, completed) = _trainer!.TrainEpoch(train, epoch, cancellation);
             double rate = train.Count / epochClock.Elapsed.TotalSeconds, testLoss = _trainer.Evaluate(test);
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{epoch,5}{(completed ? ' ' : '*')} {loss,10:F4} {testLoss,10:F4} {rate,9:F0} {clock.Elapsed.TotalSeconds,8:F1}s"));
+            if (!quiet)
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{epoch,5}{(completed ? ' ' : '*')} {loss,10:F4} {testLoss,10:F4} {rate,9:F0} {clock.Elapsed.TotalSeconds,8:F1}s"));
             if (!completed) return false;
         }
         return true;

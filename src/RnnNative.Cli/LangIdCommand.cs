@@ -21,6 +21,9 @@ internal static class LangIdCommand
 
     private static readonly LangIdCorpusOptions Defaults = new();
 
+    // Words per batch of --predict (its progress display shows when there are more than a handful of batches).
+    private const int PredictBatch = 500;
+
     private static readonly string[] Values =
     [
         "--data", "--languages", "--words", "--max-length", "--cell", "--units", "--epochs", "--batch", "--lr", "--seed",
@@ -48,12 +51,13 @@ internal static class LangIdCommand
           --backend NAME     openblas | mkl | managed
           --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
+          --quiet            no per-epoch lines or progress display: the header and the results only
         """;
 
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)
     {
         var (options, words) = SplitPredict(args);
-        var a = CommandLine.Parse("langid", options, Values, ["--help", "--predict"]);
+        var a = CommandLine.Parse("langid", options, Values, ["--help", "--predict", "--quiet"]);
         if (a.Has("--help"))
         {
             console.WriteLine(Help);
@@ -61,7 +65,9 @@ internal static class LangIdCommand
         }
         var (backend, threads) = Backends.Parse(a);
         string output = a.String("--out") ?? Path.Combine("runs", "langid");
-        if (words is not null) return Predict(console, words, LoadedModel.Open(a.String("--model") ?? output, backend, threads));
+        if (words is not null)
+            return Predict(console, words, LoadedModel.Open(a.String("--model") ?? output, backend, threads),
+                new ProgressDisplay(console, "langid", "words", a.Has("--quiet"), "words/s"));
         return Train(console, a, new RunFolder(output), cancellation);
     }
 
@@ -126,7 +132,7 @@ internal static class LangIdCommand
         var recorder = new RunRecorder(folder, options, session, LangIdModel.Metadata(corpus.Languages, vocabulary, maxLength),
             test.Count, trainer.Evaluator.BatchSize);
         trainer.EpochCompleted = recorder.OnEpoch;
-        var history = new TrainView(console, training.Epochs).Run(trainer, () => trainer.Fit(train, test, cancellation));
+        var history = new TrainView(console, training.Epochs, a.Has("--quiet"), "langid").Run(trainer, () => trainer.Fit(train, test, cancellation));
         if (history.Count == 0)
         {
             console.WriteLine("stopped before the first epoch; nothing saved.");
@@ -167,7 +173,7 @@ internal static class LangIdCommand
         }
     }
 
-    private static int Predict(IAnsiConsole console, string[] words, LoadedModel loaded)
+    private static int Predict(IAnsiConsole console, string[] words, LoadedModel loaded, ProgressDisplay display)
     {
         using var _ = loaded;
         var (languages, vocabulary, maxLength) = LangIdModel.FromMetadata(loaded.Checkpoint.Metadata)
@@ -183,7 +189,8 @@ internal static class LangIdCommand
         }
         if (normalized.Count == 0) throw new CliException("none of the --predict words can be read by the model (see the lines above).");
         var data = vocabulary.Encode(normalized.Select(w => new LabeledWord(w, 0)).ToArray(), maxLength, languages.Length);
-        float[] p = new Evaluator(loaded.Model, loaded.Session, Math.Max(1, data.Count)).Probabilities(data);
+        var evaluator = new Evaluator(loaded.Model, loaded.Session, Math.Min(PredictBatch, data.Count));
+        float[] p = EvaluationProgress.Probabilities(evaluator, data, languages.Length, display.BeginAt(0));
         LangIdReport.Predictions(console, normalized, languages, p);
         return 0;
     }

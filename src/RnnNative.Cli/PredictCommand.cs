@@ -18,12 +18,14 @@ internal static class PredictCommand
           --backend NAME     openblas | mkl | managed
           --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
+          --quiet            no progress display (on stderr, when the data is more than 5 batches)
         Output (CSV): row,predicted[,label],p0,...,p{C-1}
         """;
 
-    public static int Run(string[] args, IAnsiConsole console, TextReader stdin)
+    /// <summary>Runs the command: the CSV on <paramref name="console"/>, the progress display on <paramref name="errors"/>.</summary>
+    public static int Run(string[] args, IAnsiConsole console, IAnsiConsole errors, TextReader stdin)
     {
-        var a = CommandLine.Parse("predict", args, ["--model", "--data", "--batch", "--backend", "--threads"], ["--help"]);
+        var a = CommandLine.Parse("predict", args, ["--model", "--data", "--batch", "--backend", "--threads"], ["--help", "--quiet"]);
         if (a.Has("--help"))
         {
             console.WriteLine(Help);
@@ -36,7 +38,8 @@ internal static class PredictCommand
         var o = loaded.Model.Options;
         var (data, labelled) = PredictInput.Load(source, stdin, o.Steps, o.Inputs, o.Classes, DataSource.RawScales(loaded.Checkpoint),
             CsvLayout.Recorded(loaded.Checkpoint.Metadata, o.Steps, o.Inputs).LabelColumn);
-        float[] p = new Evaluator(loaded.Model, loaded.Session, batch ?? loaded.EvalBatch).Probabilities(data);
+        var display = new ProgressDisplay(errors, "predict", "examples", a.Has("--quiet"), "examples/s").BeginAt(0);
+        float[] p = EvaluationProgress.Probabilities(new Evaluator(loaded.Model, loaded.Session, batch ?? loaded.EvalBatch), data, o.Classes, display);
         var predicted = new int[data.Count];
         Evaluator.ArgMaxRows(p, o.Classes, predicted);
 

@@ -48,7 +48,7 @@ public static class RnnCli
         string[] rest = args.Where(a => a != "--verbose").ToArray();
         try
         {
-            return Dispatch(rest, console, input, cancellation);
+            return Dispatch(rest, console, errors, input, cancellation);
         }
         catch (Exception e) when (UserMessage(e) is { } message)
         {
@@ -65,7 +65,8 @@ public static class RnnCli
         }
     }
 
-    private static int Dispatch(string[] args, IAnsiConsole console, TextReader input, CancellationToken cancellation)
+    // errors: where predict and bench --json show progress (their stdout is machine-readable).
+    private static int Dispatch(string[] args, IAnsiConsole console, IAnsiConsole errors, TextReader input, CancellationToken cancellation)
     {
         if (args.Length == 1 && args[0] is "--version")
         {
@@ -82,14 +83,14 @@ public static class RnnCli
         {
             "train" => TrainCommand.Run(options, console, cancellation),
             "eval" => EvalCommand.Run(options, console),
-            "predict" => PredictCommand.Run(options, console, input),
+            "predict" => PredictCommand.Run(options, console, errors, input),
             "info" => InfoCommand.Run(options, console),
             "export" => ExportCommand.Run(options, console),
             "forecast" => ForecastCommand.Run(options, console, cancellation),
             "textgen" => TextGenCommand.Run(options, console, cancellation),
             "langid" => LangIdCommand.Run(options, console, cancellation),
             "generate" => GenerateCommand.Run(options, console, cancellation),
-            "bench" => BenchCommand.Run(options, console),
+            "bench" => BenchCommand.Run(options, console, errors),
             _ => throw new UsageException($"unknown command '{args[0]}' (run 'rnn --help' for the list of commands)."),
         };
     }

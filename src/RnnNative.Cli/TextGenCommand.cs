@@ -48,11 +48,12 @@ internal static class TextGenCommand
           --backend NAME     openblas | mkl | managed (default: the library's choice)
           --threads N        threads (default: the cores); with more than one, the fused RNN cuts the batch across them
                              and every GEMM runs single-threaded
+          --quiet            no per-step lines or progress display: the header and the results only
         """;
 
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)
     {
-        var a = CommandLine.Parse("textgen", args, [.. TrainingValues, .. SamplingValues], ["--help", "--sample"]);
+        var a = CommandLine.Parse("textgen", args, [.. TrainingValues, .. SamplingValues], ["--help", "--sample", "--quiet"]);
         if (a.Has("--help"))
         {
             console.WriteLine(Help);
@@ -107,7 +108,7 @@ internal static class TextGenCommand
         console.WriteLine($"model:   {Describe(options)}, batch {training.BatchSize} x {training.Steps} steps, {training.Iterations} iterations");
         console.WriteLine($"backend: {Backends.Describe(session)}");
 
-        var losses = StepView.Run(console, " step  train_bpc  held-out_bpc  chars/s  elapsed", training.Iterations, ReportEvery,
+        var losses = new StepView(console, "textgen", "chars/s", a.Has("--quiet")).Run(" step  train_bpc  held-out_bpc  chars/s  elapsed", ReportEvery,
             p => string.Create(CultureInfo.InvariantCulture,
                 $"{p.Step,5} {p.Loss / Math.Log(2),10:F3} {trainer.BitsPerCharacter(test),13:F3} {p.SamplesPerSecond,8:F0} {p.ElapsedSeconds,7:F1}s"),
             progress => trainer.Train(train, training, progress, cancellation));

@@ -29,8 +29,10 @@ public class BenchCommandTests
     [Fact]
     public void JsonEmitsOneWellFormedRecordPerThreadCount()
     {
-        var (code, output) = Rnn(["bench", "--json", "--threads", "1,2", .. Tiny]);
-        Assert.True(code == 0, output);
+        var (code, output, errors) = Cli.InProcessRnn.RnnApart(["bench", "--json", "--threads", "1,2", .. Tiny]);
+        Assert.True(code == 0, errors);
+        Assert.Contains("progress bench: 50% 1/2 configurations", errors);   // progress on stderr, stdout stays JSON
+        Assert.Contains("progress bench: 100% 2/2 configurations", errors);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         for (int i = 0; i < lines.Length; i++)
@@ -58,8 +60,8 @@ public class BenchCommandTests
     [Fact]
     public void Bf16RunsOnTheManagedEmulationWithTheSameFields()
     {
-        var (code, output) = Rnn(["bench", "--json", "--threads", "1", "--precision", "bf16", .. Tiny]);
-        Assert.True(code == 0, output);
+        var (code, output, errors) = Cli.InProcessRnn.RnnApart(["bench", "--json", "--threads", "1", "--precision", "bf16", .. Tiny]);
+        Assert.True(code == 0, errors);
         using var record = JsonDocument.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single());
         var r = record.RootElement;
         Assert.Equal(Fields.Order(), r.EnumerateObject().Select(p => p.Name).Order());

@@ -15,4 +15,12 @@ internal static class InProcessRnn
         int code = RnnCli.Run(args, output, output, TextReader.Null, default);
         return (code, output.ToString());
     }
+
+    /// <summary>Standard output and standard error apart (machine-readable output must stay clean of progress).</summary>
+    public static (int Code, string Output, string Errors) RnnApart(params string[] args)
+    {
+        var (output, errors) = (new StringWriter(), new StringWriter());
+        int code = RnnCli.Run(args, output, errors, TextReader.Null, default);
+        return (code, output.ToString(), errors.ToString());
+    }
 }

@@ -159,7 +159,7 @@ public class GenerateTests
         Assert.Contains("build.ps1 data fashion-mnist", output.ToString());
     }
 
-    private static void WriteMnist(TempFolder folder, string prefix, Dataset images)
+    internal static void WriteMnist(TempFolder folder, string prefix, Dataset images)
     {
         var bytes = images.Features.Select(p => (double)(byte)Math.Round(p * 255)).ToArray();
         folder.Write($"{prefix}-images-idx3-ubyte", DataFiles.Idx(IdxElementType.UInt8, [images.Count, images.Steps, images.Inputs], bytes));

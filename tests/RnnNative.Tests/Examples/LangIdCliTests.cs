@@ -30,9 +30,7 @@ public class LangIdCliTests
     {
         using var folder = new TempFolder();
         string lists = Path.Combine(folder.Path, "lists"), run = Path.Combine(folder.Path, "run");
-        Directory.CreateDirectory(lists);
-        File.WriteAllLines(Path.Combine(lists, "ka"), LangIdTestWords.Make("ka", 60));
-        File.WriteAllLines(Path.Combine(lists, "sch"), LangIdTestWords.Make("sch", 60));
+        LangIdTestWords.WriteLists(lists, 60);
 
         var (code, output) = Rnn("langid", "--data", lists, "--words", "60", "--max-length", "10", "--units", "12",
             "--epochs", "3", "--batch", "16", "--lr", "0.01", "--out", run);

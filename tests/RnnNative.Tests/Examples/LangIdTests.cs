@@ -118,6 +118,15 @@ internal static class LangIdTestWords
     private static readonly string[] Ka = ["ka", "to", "mi", "ra", "lu"];
     private static readonly string[] Sch = ["sch", "ei", "en", "ck", "ung"];
 
+    /// <summary>Writes the word lists "ka" and "sch" of <paramref name="count"/> words each into a new folder <paramref name="lists"/>.</summary>
+    public static string WriteLists(string lists, int count)
+    {
+        Directory.CreateDirectory(lists);
+        File.WriteAllLines(Path.Combine(lists, "ka"), Make("ka", count));
+        File.WriteAllLines(Path.Combine(lists, "sch"), Make("sch", count));
+        return lists;
+    }
+
     /// <summary><paramref name="count"/> distinct words of 1–3 syllables of the language named <paramref name="language"/>.</summary>
     public static string[] Make(string language, int count)
     {
