@@ -61,10 +61,12 @@ public sealed class TrainingLoop
     public Action<TrainingProgress>? Progress { get; set; }
 
     /// <summary>
-    /// Called after every training batch, after <see cref="Progress"/>, with <see cref="State"/> and
-    /// <see cref="EpochLossSum"/> up to date: the place to save a resumable state every N steps.
+    /// Called after every training batch, after <see cref="Progress"/> and with the same figures, <see cref="State"/> and
+    /// <see cref="EpochLossSum"/> up to date: the place to save a resumable state every N steps. A state saved after an
+    /// epoch's last batch resumes at the next epoch, skipping that epoch's evaluation and <see cref="EpochCompleted"/>:
+    /// save at epoch ends from <see cref="EpochCompleted"/> instead.
     /// </summary>
-    public Action<TrainingState>? BatchCompleted { get; set; }
+    public Action<TrainingProgress>? BatchCompleted { get; set; }
 
     /// <summary>The sum of the current epoch's batch losses so far (what a resume carries so the epoch's train loss is unchanged).</summary>
     public double EpochLossSum { get; private set; }
@@ -169,11 +171,12 @@ public sealed class TrainingLoop
             done++;
             double epochSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             rate = items / Math.Max(epochSeconds, 1e-9);
-            Progress?.Invoke(new TrainingProgress(epoch, done, batches, items, itemsPerEpoch, lossSum / (done - counted), rate)
+            var progress = new TrainingProgress(epoch, done, batches, items, itemsPerEpoch, lossSum / (done - counted), rate)
             {
                 Step = State.Step, PlannedSteps = PlannedSteps(batches), Loss = loss, ElapsedSeconds = _clock.Elapsed.TotalSeconds,
-            });
-            BatchCompleted?.Invoke(State);
+            };
+            Progress?.Invoke(progress);
+            BatchCompleted?.Invoke(progress);
         }
         TrainingTime += Stopwatch.GetElapsedTime(start);
         ItemsTrained += items;
