@@ -83,11 +83,11 @@ internal sealed class TrainRun : IDisposable
     /// <summary>
     /// The options that rebuild this run exactly: those given, with the data's full path and the epochs, backend,
     /// threads and cosine decay length in effect (defaults can change with the folder or the machine); without
-    /// --out, --overwrite, --quiet, --resume and --save-every, which are about this invocation.
+    /// --out, --overwrite, --quiet and --resume, which are about this invocation.
     /// </summary>
     public Dictionary<string, string> SavedOptions()
     {
-        var saved = Args.Values.Where(p => p.Key is not ("--out" or "--resume" or "--save-every")).ToDictionary(p => p.Key, p => p.Value);
+        var saved = Args.Values.Where(p => p.Key is not ("--out" or "--resume")).ToDictionary(p => p.Key, p => p.Value);
         saved["--data"] = Data.Metadata[Meta.DataPath];
         saved["--epochs"] = Epochs.ToString(CultureInfo.InvariantCulture);
         saved["--backend"] = Backends.Name(Session.Blas.Kind);

@@ -22,7 +22,4 @@ public sealed record ResumeState(TrainingState Position, double EpochLossSum, Op
 
     /// <summary>Free-form pairs for the caller (the command line saves its options and history here).</summary>
     public IReadOnlyDictionary<string, string> RunOptions { get; init; } = NoOptions;
-
-    /// <summary>Whether the position is at the end of its epoch's batches (<paramref name="batchesPerEpoch"/>).</summary>
-    public bool AtEpochEnd(int batchesPerEpoch) => Position.Batch >= batchesPerEpoch;
 }

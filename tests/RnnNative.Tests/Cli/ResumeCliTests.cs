@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using RnnNative.Blas;
 using RnnNative.Cli;
+using RnnNative.Tests.Blas;
 using RnnNative.Tests.Data;
 using RnnNative.Training;
 using static RnnNative.Tests.Cli.InProcessRnn;
@@ -15,12 +17,10 @@ public class ResumeCliTests
 {
     // 1438 training examples, 143 held out for validation: 1295 in batches of 50, 26 steps an epoch; dropout and
     // early stopping take part, so their state must resume too.
-    private static readonly string[] Options =
-        ["--data", Digits, "--units", "8", "--batch", "50", "--dropout", "0.2", "--validation", "0.1", "--patience", "2",
-         "--backend", "managed", "--threads", "1"];
-
-    private static string[] Train(string folder, int epochs, params string[] more) =>
-        ["train", .. Options, "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", folder, .. more];
+    private static string[] Train(string folder, int epochs, string[]? more = null, string backend = "managed") =>
+        ["train", "--data", Digits, "--units", "8", "--batch", "50", "--dropout", "0.2", "--validation", "0.1", "--patience", "2",
+         "--backend", backend, "--threads", "1", "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+         "--out", folder, .. more ?? []];
 
     private static void AssertSameRun(string expectedFolder, string actualFolder)
     {
@@ -41,15 +41,22 @@ public class ResumeCliTests
     private static string[] Figures(string folder) => File.ReadAllLines(Path.Combine(folder, "metrics.csv"))
         .Select(line => string.Join(',', line.Split(',').Where((_, i) => i is not (4 or 5)))).ToArray();
 
-    [Fact]
-    public void CtrlCAtAnEpochEndThenResumeEndsAsTheUninterruptedRun()
+    [BackendTheory(BlasKind.Managed)]
+    [InlineData("managed")]
+    public void CtrlCAtAnEpochEndThenResumeEndsAsTheUninterruptedRun(string backend) => CtrlCAtEpochEndThenResume(backend);
+
+    [BackendTheory(BlasKind.OpenBlas)]
+    [InlineData("openblas")]
+    public void CtrlCAtAnEpochEndThenResumeEndsAsTheUninterruptedRunOnOpenBlas(string backend) => CtrlCAtEpochEndThenResume(backend);
+
+    private static void CtrlCAtEpochEndThenResume(string backend)
     {
         using var whole = new TempFolder();
         using var part = new TempFolder();
-        Assert.Equal(0, Rnn(Train(whole.Path, 3)).Code);
+        Assert.Equal(0, Rnn(Train(whole.Path, 3, backend: backend)).Code);
         using var stop = new CancellationTokenSource();
         var output = new CancelAfterEpochOne(stop);
-        Assert.Equal(130, RnnCli.Run(Train(part.Path, 3), output, output, TextReader.Null, stop.Token));
+        Assert.Equal(130, RnnCli.Run(Train(part.Path, 3, backend: backend), output, output, TextReader.Null, stop.Token));
         Assert.Contains($"continue with: rnn train --resume {part.Path}", output.ToString());
 
         var (code, resumed) = Rnn("train", "--resume", part.Path, "--quiet");
@@ -131,7 +138,7 @@ public class ResumeCliTests
         using var whole = new TempFolder();
         using var part = new TempFolder();
         Assert.Equal(0, Rnn(Train(whole.Path, 12)).Code);
-        using var process = Start(Train(part.Path, 12, "--save-every", "1"));
+        using var process = Start(Train(part.Path, 12, ["--save-every", "1"]));
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         WaitForSave(process, part.Path, 3);
@@ -147,13 +154,20 @@ public class ResumeCliTests
         AssertSameRun(whole.Path, part.Path);
     }
 
-    [Fact]
-    public void KillNineAfterASaveEverySaveThenResumeEndsAsTheUninterruptedRun()
+    [BackendTheory(BlasKind.Managed)]
+    [InlineData("managed")]
+    public void KillNineAfterASaveEverySaveThenResumeEndsAsTheUninterruptedRun(string backend) => KillNineThenResume(backend);
+
+    [BackendTheory(BlasKind.OpenBlas)]
+    [InlineData("openblas")]
+    public void KillNineAfterASaveEverySaveThenResumeEndsAsTheUninterruptedRunOnOpenBlas(string backend) => KillNineThenResume(backend);
+
+    private static void KillNineThenResume(string backend)
     {
         using var whole = new TempFolder();
         using var part = new TempFolder();
-        Assert.Equal(0, Rnn(Train(whole.Path, 12)).Code);
-        using var process = Start(Train(part.Path, 12, "--save-every", "7"));
+        Assert.Equal(0, Rnn(Train(whole.Path, 12, backend: backend)).Code);
+        using var process = Start(Train(part.Path, 12, ["--save-every", "7"], backend));
         var state = WaitForSave(process, part.Path, 7);
         process.Kill(); // SIGKILL: nothing after the last save survives
         process.WaitForExit();
