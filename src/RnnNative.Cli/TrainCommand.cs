@@ -143,6 +143,7 @@ internal static class TrainCommand
         var last = history[^1];
         var best = recorder.Best!;
         string how = stopping is null ? "the last epoch (no validation set)"
+            : stopping.BestEpoch == 0 ? "the only epoch so far, cut short (early stopping counts whole epochs)"
             : string.Create(CultureInfo.InvariantCulture, $"best {stopping.Monitor} {stopping.BestValue:F4}");
         console.WriteLine($"chosen model: epoch {best.Epoch}, {how} -> {folder.Best}");
         var test = scoreChosen();
