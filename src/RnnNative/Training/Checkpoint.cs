@@ -12,7 +12,7 @@ namespace RnnNative.Training;
 /// <remarks>
 /// <para>File layout (little-endian): magic <c>"RNNCKPT\x1A"</c> (8 bytes), uint32 format version, uint32 0,
 /// int64 payload length L, SHA-256 of the payload (32 bytes), payload (L bytes), nothing after.
-/// Payload (version 2): model kind and options JSON (length-prefixed UTF-8 strings); int32 metadata count and
+/// Payload (versions 2 and 3): model kind and options JSON (length-prefixed UTF-8 strings); int32 metadata count and
 /// (key, value) strings; int32 variable count and per variable: name, int32 rank, int32 dims[rank],
 /// float32 values[prod(dims)]. Version 3 adds, after the variables, an optional resume block
 /// (<see cref="Resume"/>: loop position, optimizer moments, dropout counts, early stopping; see <see cref="ResumeStateFormat"/>).</para>
