@@ -60,6 +60,12 @@ internal static class TrainCommand
         Ctrl+C stops after the current batch, saves, and prints the command that continues the run.
         """;
 
+    /// <summary>
+    /// For tests in this process: called after every training batch on the calling thread (e.g. to cancel the run's
+    /// token at an exact step, as Ctrl+C would); per thread, so parallel in-process runs do not see each other's.
+    /// </summary>
+    [ThreadStatic] internal static Action<TrainingProgress>? AfterBatchForTests;
+
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)
     {
         var a = CommandLine.Parse("train", args, Values, Flags);
@@ -117,11 +123,12 @@ internal static class TrainCommand
             TrainResume.Save(run, recorder, folder);
             if (divergence.Observe(m.Epoch, m.TrainLoss) is { } warning) console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
         };
-        if (saveEvery is int n)
-            run.Trainer.Loop.BatchCompleted = p =>
-            {
-                if (p.Step % n == 0 && p.Batch < p.BatchesPerEpoch) TrainResume.Save(run, recorder, folder);
-            };
+        var afterBatch = AfterBatchForTests;
+        run.Trainer.Loop.BatchCompleted = p =>
+        {
+            if (saveEvery is int n && p.Step % n == 0 && p.Batch < p.BatchesPerEpoch) TrainResume.Save(run, recorder, folder);
+            afterBatch?.Invoke(p);
+        };
     }
 
     /// <summary>"1 epoch", "12 epochs".</summary>

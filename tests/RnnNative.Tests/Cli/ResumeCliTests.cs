@@ -65,6 +65,47 @@ public class ResumeCliTests
         AssertSameRun(whole.Path, part.Path);
     }
 
+    // Ctrl+C at step k exactly (the token cancelled after batch k, as the Ctrl+C handler does): 26 steps an epoch, so
+    // k = 1 and 13 stop epoch 1 (its cut-short state is model.ckpt and, no epoch having finished, best.ckpt), 26 is
+    // its last batch, 40 is mid-epoch 2.
+    private static void CtrlCAtStep(int k, string backend)
+    {
+        using var whole = new TempFolder();
+        using var part = new TempFolder();
+        Assert.Equal(0, Rnn(Train(whole.Path, 3, backend: backend)).Code);
+        using var stop = new CancellationTokenSource();
+        var output = new StringWriter();
+        TrainCommand.AfterBatchForTests = p => { if (p.Step == k) stop.Cancel(); };
+        try
+        {
+            Assert.Equal(130, RnnCli.Run(Train(part.Path, 3, backend: backend), output, output, TextReader.Null, stop.Token));
+        }
+        finally
+        {
+            TrainCommand.AfterBatchForTests = null;
+        }
+        Assert.Equal(k, Checkpoint.Load(Path.Combine(part.Path, TrainResume.FileName)).Resume!.Position.Step);
+        Assert.Contains($"continue with: rnn train --resume {part.Path}", output.ToString());
+
+        var (code, resumed) = Rnn("train", "--resume", part.Path, "--quiet");
+        Assert.True(code == 0, resumed);
+        AssertSameRun(whole.Path, part.Path);
+    }
+
+    [BackendTheory(BlasKind.Managed)]
+    [InlineData(1)]
+    [InlineData(13)]
+    [InlineData(26)]
+    [InlineData(40)]
+    public void CtrlCAtStepKThenResumeEndsAsTheUninterruptedRun(int k) => CtrlCAtStep(k, "managed");
+
+    [BackendTheory(BlasKind.OpenBlas)]
+    [InlineData(1)]
+    [InlineData(13)]
+    [InlineData(26)]
+    [InlineData(40)]
+    public void CtrlCAtStepKThenResumeEndsAsTheUninterruptedRunOnOpenBlas(int k) => CtrlCAtStep(k, "openblas");
+
     [Fact]
     public void EpochsExtendAFinishedRunAndOtherOptionsMustMatchIt()
     {
