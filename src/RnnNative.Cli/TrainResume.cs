@@ -34,6 +34,8 @@ internal static class TrainResume
         if (saved.Resume is not { } state)
             throw new CliException($"'{path}' holds a model but no resume state; nothing to resume.");
         var options = state.RunOptions.Where(p => p.Key.StartsWith("--", StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value);
+        if (given.String("--out") is not null || given.Has("--overwrite"))
+            throw new UsageException($"--out and --overwrite cannot be given with --resume: the run continues in '{dir}'.");
         foreach (var (name, value) in given.Values)
         {
             if (name == "--resume" || Adjustable.Contains(name)) continue;
@@ -44,7 +46,6 @@ internal static class TrainResume
                     $"{name} {value} conflicts with the run in '{dir}' ({(was.Length == 0 ? $"trained without {name}" : $"trained with {name} {was}")}); " +
                     $"--resume takes the run's options from its {FileName}: only {string.Join(", ", Adjustable)} and --quiet may be given with it.");
         }
-        if (given.Has("--overwrite")) throw new UsageException("--overwrite cannot be given with --resume (the run continues in its folder).");
         foreach (string name in Adjustable)
             if (given.String(name) is { } value) options[name] = value;
         var args = options.SelectMany(p => new[] { p.Key, p.Value }).ToList();

@@ -121,6 +121,7 @@ public class ResumeCliTests
         Assert.Equal(2, conflict);
         Assert.Contains("--units 9 conflicts with the run in", conflictOutput);
         Assert.Contains("trained with --units 8", conflictOutput);
+        Assert.Contains("--out and --overwrite cannot be given with --resume", Rnn("train", "--resume", part.Path, "--out", whole.Path).Output);
 
         var (code, output) = Rnn("train", "--resume", part.Path, "--epochs", "3", "--units", "8", "--data", Digits);
         Assert.True(code == 0, output);
