@@ -50,6 +50,9 @@ internal sealed class CommandLine
         return result;
     }
 
+    /// <summary>Every value option given, by name.</summary>
+    public IReadOnlyDictionary<string, string> Values => _values;
+
     /// <summary>Whether a flag is present.</summary>
     public bool Has(string flag) => _flags.Contains(flag);
 

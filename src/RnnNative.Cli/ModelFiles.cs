@@ -4,7 +4,7 @@ using RnnNative.Training;
 
 namespace RnnNative.Cli;
 
-/// <summary>The files of a run folder (<c>--out</c>): the last and best checkpoints, metrics and the plot.</summary>
+/// <summary>The files of a run folder (<c>--out</c>): the last and best checkpoints, metrics, the plot and the resume state.</summary>
 internal sealed class RunFolder(string path)
 {
     public const string LastName = "model.ckpt", BestName = "best.ckpt";
@@ -13,6 +13,7 @@ internal sealed class RunFolder(string path)
     public string Best => System.IO.Path.Combine(Path, BestName);
     public string Metrics => System.IO.Path.Combine(Path, "metrics.csv");
     public string Plot => System.IO.Path.Combine(Path, "training.png");
+    public string Resume => System.IO.Path.Combine(Path, TrainResume.FileName);
 }
 
 /// <summary>A checkpoint rebuilt into a model and a session holding its weights.</summary>

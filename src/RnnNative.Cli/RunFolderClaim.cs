@@ -21,5 +21,5 @@ internal static class RunFolderClaim
         Directory.CreateDirectory(folder.Path);
     }
 
-    private static IEnumerable<string> RunFiles(RunFolder folder) => [folder.Last, folder.Best, folder.Metrics, folder.Plot];
+    private static IEnumerable<string> RunFiles(RunFolder folder) => [folder.Last, folder.Best, folder.Metrics, folder.Plot, folder.Resume];
 }

@@ -13,8 +13,12 @@ internal sealed class RunRecorder(RunFolder folder, SequenceClassifierOptions op
     IReadOnlyDictionary<string, string> dataMetadata, int testCount, int evalBatch)
 {
     private readonly List<EpochMetrics> _history = [];
+    private double _elapsedBefore;
 
-    /// <summary>Whether an epoch becomes best.ckpt (default: every epoch, so the last); the test set never decides.</summary>
+    /// <summary>
+    /// Whether an epoch becomes best.ckpt (default: every epoch, so the last); the test set never decides. An epoch cut
+    /// short by Ctrl+C becomes it only when no epoch has yet, so a resumed run's best.ckpt is the uninterrupted run's.
+    /// </summary>
     public Func<EpochMetrics, bool> ChoosesBest { get; set; } = _ => true;
 
     /// <summary>The epoch saved as best.ckpt so far, or null.</summary>
@@ -29,12 +33,22 @@ internal sealed class RunRecorder(RunFolder folder, SequenceClassifierOptions op
     /// <summary>"95.83% (345/360)".</summary>
     public string Accuracy(EpochMetrics m) => string.Create(CultureInfo.InvariantCulture, $"{100 * m.TestAccuracy:F2}% ({Correct(m)}/{testCount})");
 
+    /// <summary>Continues a resumed run: its completed epochs and chosen one; later epochs' elapsed time counts on from the last.</summary>
+    public void Restore(IReadOnlyList<EpochMetrics> history, EpochMetrics? best)
+    {
+        _history.Clear();
+        _history.AddRange(history);
+        Best = best;
+        _elapsedBefore = history.Count > 0 ? history[^1].ElapsedSeconds : 0;
+    }
+
     public void OnEpoch(EpochMetrics m)
     {
+        m = m with { ElapsedSeconds = m.ElapsedSeconds + _elapsedBefore };
         _history.Add(m);
         var checkpoint = Checkpoint.Capture(session, options, Metadata(m));
         checkpoint.Save(folder.Last);
-        if (Best is null || ChoosesBest(m))
+        if (Best is null || (m.Completed && ChoosesBest(m)))
         {
             Best = m;
             checkpoint.Save(folder.Best);

@@ -12,7 +12,7 @@ internal static class TrainCommand
     public const int IdxEpochs = 12, CsvEpochs = 30;
 
     private static readonly string[] Values =
-        ["--data", "--cell", "--units", "--layers", "--epochs", "--batch", "--lr", "--seed", "--backend", "--threads", "--out", "--limit",
+        ["--resume", "--save-every", "--data", "--cell", "--units", "--layers", "--epochs", "--batch", "--lr", "--seed", "--backend", "--threads", "--out", "--limit",
          "--label", "--steps", "--inputs", .. ValidationChoice.Options, .. RegularizationChoice.Options, "--precision"];
     private static readonly string[] Flags = ["--help", "--quiet", "--overwrite"];
 
@@ -53,8 +53,18 @@ internal static class TrainCommand
           --quiet            no per-epoch lines or progress bar: the header and the result only
           --limit N          train on the first N training examples only
           --verbose          stack traces on errors
-        Ctrl+C stops after the current batch and still saves.
+          --save-every N     also write resume.ckpt every N steps (it is always written after every epoch)
+          --resume DIR       continue the run in DIR from its resume.ckpt, bit-identical to a run never stopped;
+                             its options come from there: only --epochs (to extend it), --save-every and --quiet
+                             may be given with it
+        Ctrl+C stops after the current batch, saves, and prints the command that continues the run.
         """;
+
+    /// <summary>
+    /// For tests in this process: called after every training batch on the calling thread (e.g. to cancel the run's
+    /// token at an exact step, as Ctrl+C would); per thread, so parallel in-process runs do not see each other's.
+    /// </summary>
+    [ThreadStatic] internal static Action<TrainingProgress>? AfterBatchForTests;
 
     public static int Run(string[] args, IAnsiConsole console, CancellationToken cancellation)
     {
@@ -64,69 +74,61 @@ internal static class TrainCommand
             console.WriteLine(Help);
             return 0;
         }
-        int seed = a.Int("--seed", 0) ?? 42;
-        int batch = a.Int("--batch", 1, 1 << 20) ?? 150;
-        var ranks = TrainRanks.Join(batch);
-        var (backend, threads) = Backends.Parse(a);
-        var options = new SequenceClassifierOptions
-        {
-            Units = a.Int("--units", 1, 1 << 16) ?? 150,
-            Layers = a.Int("--layers", 1, 64) ?? 1,
-            Cell = a.Choice("--cell", Cells) ?? CellType.Basic,
-            LearningRate = a.PositiveSingle("--lr") ?? 0.001f,
-            Seed = seed,
-        };
-        int? epochsOption = a.Int("--epochs", 1, 1 << 20), limit = a.Int("--limit", 1);
+        string? resumeDir = a.String("--resume");
+        var (saved, savedArgs) = resumeDir is null ? (null, null) : TrainResume.Open(resumeDir, a);
+        if (savedArgs is not null) a = CommandLine.Parse("train", savedArgs, Values, Flags);
+        int? saveEvery = a.Int("--save-every", 1);
         string? outOption = TrainChecks.OutFolder(a.String("--out"), null);
-        var validationChoice = ValidationChoice.Parse(a);
-        var regularization = RegularizationChoice.Parse(a);
-
-        var data = DataSource.ForTraining(DataSource.Resolve(a.String("--data")), (ulong)seed, limit, CsvChoice.Parse(a));
-        int epochs = epochsOption ?? (data.Metadata[Meta.DataKind] == Meta.Idx ? IdxEpochs : CsvEpochs);
-        options = options with
-        {
-            Steps = data.Train.Steps,
-            Inputs = data.Train.Inputs,
-            Classes = Math.Max(data.Train.Classes, data.Test.Classes),
-        };
-        var (train, validation, validationText) = validationChoice.Apply(data.Train, (ulong)seed, data.Metadata[Meta.DataKind] == Meta.Idx, data.Metadata);
-        options = regularization.Apply(options, train.Count, batch, epochs);
-        TrainChecks.Check(options, batch);
-        var model = new SequenceClassifier(options);
-        using var session = Backends.OpenSession(model.Graph, backend, threads, Backends.ParsePrecision(a));
-        session.Run(model.Graph.GlobalVariablesInitializer());
-        var trainer = new Trainer(model, session, new TrainerOptions
-        {
-            Epochs = epochs, BatchSize = batch, ShuffleSeed = (ulong)seed, Communicator = TrainRanks.ForTrainer(ranks),
-        });
-        var stopping = validationChoice.Stopping();
-        // Every rank runs the same fit (the same collectives in the same order: steps, validation sums, stopping).
-        IReadOnlyList<EpochMetrics> Fit() => validation is null
-            ? trainer.Fit(train, null, cancellation)
-            : trainer.FitWithValidation(train, validation, stopping, cancellation);
-        if (!ranks.IsRoot) return TrainRanks.Follow(trainer, Fit);
-        var folder = new RunFolder(outOption ?? RunFolders.CreateNew("runs", DateTime.UtcNow));
-        RunFolderClaim.ForNewRun(folder, named: outOption is not null, overwrite: a.Has("--overwrite"));
+        using var run = TrainRun.Create(a);
+        if (saved is not null) TrainResume.Apply(run, saved, resumeDir!);
+        if (!run.Ranks.IsRoot) return TrainRanks.Follow(run.Trainer, () => run.Fit(cancellation));
+        var folder = new RunFolder(resumeDir ?? outOption ?? RunFolders.CreateNew("runs", DateTime.UtcNow));
+        if (saved is null) RunFolderClaim.ForNewRun(folder, named: outOption is not null, overwrite: a.Has("--overwrite"));
         Directory.CreateDirectory(folder.Path);
 
-        console.WriteLine($"data:    {data.Description}");
-        console.WriteLine($"model:   {Describe(options)}, batch {batch}, {Plural(epochs, "epoch")}");
-        console.WriteLine($"validation: {validationText}");
-        console.WriteLine($"backend: {Backends.Describe(session)}");
-        console.WriteLine($"ranks:   {ranks.Size}");
-        var recorder = new RunRecorder(folder, options, session, data.Metadata, data.Test.Count, trainer.Evaluator.BatchSize);
-        var divergence = new DivergenceWatch(Math.Log(options.Classes));
-        trainer.EpochCompleted = m =>
+        WriteHeader(console, run, saved?.Resume);
+        var recorder = new RunRecorder(folder, run.Options, run.Session, run.Data.Metadata, run.Data.Test.Count, run.Trainer.Evaluator.BatchSize)
+        {
+            ChoosesBest = m => run.Stopping is null || m.IsBest,
+        };
+        if (saved?.Resume is { } state) TrainResume.Restore(recorder, state);
+        WireCallbacks(console, run, recorder, folder, saveEvery);
+        console.WriteLine($"run:     {folder.Path}");
+        var history = new TrainView(console, run.Epochs, a.Has("--quiet")).Run(run.Trainer, () => run.Fit(cancellation));
+        if (history.Count > 0) TrainRanks.WriteSummary(console, run.Trainer, run.Ranks);
+        return Summarize(console, recorder, folder, history, run.Stopping, () => ChosenModel.ScoreOnTest(folder.Best, run.Session,
+            new Evaluator(run.Model, run.Session, run.Trainer.Evaluator.BatchSize), run.Data.Test), run.Epochs, cancellation.IsCancellationRequested);
+    }
+
+    private static void WriteHeader(IAnsiConsole console, TrainRun run, ResumeState? resumed)
+    {
+        console.WriteLine($"data:    {run.Data.Description}");
+        console.WriteLine($"model:   {Describe(run.Options)}, batch {run.Batch}, {Plural(run.Epochs, "epoch")}");
+        console.WriteLine($"validation: {run.ValidationText}");
+        console.WriteLine($"backend: {Backends.Describe(run.Session)}");
+        console.WriteLine($"ranks:   {run.Ranks.Size}");
+        if (resumed?.Position is { } p)
+            console.WriteLine($"resumed: epoch {p.Epoch}, after batch {p.Batch} (step {p.Step}), from {TrainResume.FileName}");
+    }
+
+    // After every epoch: checkpoints, metrics, plot, then resume.ckpt, then the divergence check; every N steps resume.ckpt
+    // (not after an epoch's last batch: its evaluation and epoch save follow at once).
+    private static void WireCallbacks(IAnsiConsole console, TrainRun run, RunRecorder recorder, RunFolder folder, int? saveEvery)
+    {
+        var divergence = new DivergenceWatch(Math.Log(run.Options.Classes));
+        foreach (var m in recorder.History) divergence.Observe(m.Epoch, m.TrainLoss);
+        run.Trainer.EpochCompleted = m =>
         {
             recorder.OnEpoch(m);
+            TrainResume.Save(run, recorder, folder);
             if (divergence.Observe(m.Epoch, m.TrainLoss) is { } warning) console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
         };
-        recorder.ChoosesBest = m => stopping is null || m.IsBest;
-        console.WriteLine($"run:     {folder.Path}");
-        var history = new TrainView(console, epochs, a.Has("--quiet")).Run(trainer, Fit);
-        if (history.Count > 0) TrainRanks.WriteSummary(console, trainer, ranks);
-        return Summarize(console, recorder, folder, history, stopping, () => ChosenModel.ScoreOnTest(folder.Best, session,
-            new Evaluator(model, session, trainer.Evaluator.BatchSize), data.Test), epochs, cancellation.IsCancellationRequested);
+        var afterBatch = AfterBatchForTests;
+        run.Trainer.Loop.BatchCompleted = p =>
+        {
+            if (saveEvery is int n && p.Step % n == 0 && p.Batch < p.BatchesPerEpoch) TrainResume.Save(run, recorder, folder);
+            afterBatch?.Invoke(p);
+        };
     }
 
     /// <summary>"1 epoch", "12 epochs".</summary>
@@ -141,12 +143,14 @@ internal static class TrainCommand
     {
         if (history.Count == 0)
         {
-            console.WriteLine("stopped before the first epoch; nothing saved.");
+            console.WriteLine(recorder.History.Count == 0 ? "stopped before the first epoch; nothing saved." : $"stopped before the first batch; {folder.Path} is unchanged.");
+            if (recorder.History.Count > 0) console.WriteLine($"continue with: {TrainResume.Command(folder)}");
             return 130;
         }
         var last = history[^1];
         var best = recorder.Best!;
         string how = stopping is null ? "the last epoch (no validation set)"
+            : stopping.BestEpoch == 0 ? "the only epoch so far, cut short (early stopping counts whole epochs)"
             : string.Create(CultureInfo.InvariantCulture, $"best {stopping.Monitor} {stopping.BestValue:F4}");
         console.WriteLine($"chosen model: epoch {best.Epoch}, {how} -> {folder.Best}");
         var test = scoreChosen();
@@ -160,9 +164,9 @@ internal static class TrainCommand
         {
             // Ctrl+C came during the epoch's evaluation or checkpoint write: that epoch finished and is saved.
             console.WriteLine($"stopped by Ctrl+C after epoch {last.Epoch} of {epochs}; that epoch is saved.");
-            return 130;
         }
-        console.WriteLine($"stopped by Ctrl+C during epoch {last.Epoch} (marked *); the state after its last batch is saved.");
+        else console.WriteLine($"stopped by Ctrl+C during epoch {last.Epoch} (marked *); the state after its last batch is saved.");
+        console.WriteLine($"continue with: {TrainResume.Command(folder)}");
         return 130;
     }
 }

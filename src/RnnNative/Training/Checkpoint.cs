@@ -12,9 +12,10 @@ namespace RnnNative.Training;
 /// <remarks>
 /// <para>File layout (little-endian): magic <c>"RNNCKPT\x1A"</c> (8 bytes), uint32 format version, uint32 0,
 /// int64 payload length L, SHA-256 of the payload (32 bytes), payload (L bytes), nothing after.
-/// Payload (version 2): model kind and options JSON (length-prefixed UTF-8 strings); int32 metadata count and
+/// Payload (versions 2 and 3): model kind and options JSON (length-prefixed UTF-8 strings); int32 metadata count and
 /// (key, value) strings; int32 variable count and per variable: name, int32 rank, int32 dims[rank],
-/// float32 values[prod(dims)].</para>
+/// float32 values[prod(dims)]. Version 3 adds, after the variables, an optional resume block
+/// (<see cref="Resume"/>: loop position, optimizer moments, dropout counts, early stopping; see <see cref="ResumeStateFormat"/>).</para>
 /// <para>Version 1 files (no kind string; the options were always <see cref="SequenceClassifierOptions"/>) still
 /// load: their kind is the metadata entry <c>model.kind</c> when present, else <see cref="ClassifierKind"/>.</para>
 /// <para>A <see cref="SequenceClassifier"/> has a typed path: <see cref="Capture(Session, SequenceClassifierOptions, IReadOnlyDictionary{string, string}?)"/>
@@ -24,8 +25,8 @@ namespace RnnNative.Training;
 /// </remarks>
 public sealed class Checkpoint
 {
-    /// <summary>The format version this build writes (it reads 1 and 2).</summary>
-    public const int FormatVersion = 2;
+    /// <summary>The format version this build writes (it reads 1 to 3; a newer version is refused with a clear message).</summary>
+    public const int FormatVersion = 3;
 
     /// <summary>The model kind of a <see cref="SequenceClassifier"/>.</summary>
     public const string ClassifierKind = "sequence_classifier";
@@ -70,6 +71,9 @@ public sealed class Checkpoint
     /// <summary>Free-form string pairs saved with the model.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>What an exact resume needs beyond the weights (a run's <c>resume.ckpt</c>), or null for a model only.</summary>
+    public ResumeState? Resume { get; init; }
+
     /// <summary>The format version of the file this was read from (<see cref="FormatVersion"/> when made in memory).</summary>
     public int Version { get; private init; } = FormatVersion;
 
@@ -87,6 +91,9 @@ public sealed class Checkpoint
     /// <summary>The current values of every variable of a <see cref="SequenceClassifier"/>'s session.</summary>
     public static Checkpoint Capture(Session session, SequenceClassifierOptions options,
         IReadOnlyDictionary<string, string>? metadata = null) => Capture(session, ClassifierKind, options, metadata);
+
+    /// <summary>The same model with <paramref name="resume"/> as its resume state (a run's <c>resume.ckpt</c>).</summary>
+    public Checkpoint WithResume(ResumeState? resume) => new(ModelKind, OptionsJson, Variables, Metadata) { Resume = resume };
 
     /// <summary>The options as <typeparamref name="TOptions"/>, after checking that the model is of <paramref name="expectedKind"/>.</summary>
     /// <exception cref="CheckpointException">Another kind of model, or options that do not read as <typeparamref name="TOptions"/>.</exception>
@@ -130,7 +137,7 @@ public sealed class Checkpoint
     /// <summary>Writes the checkpoint to <paramref name="path"/> atomically (the old file survives a failed write).</summary>
     public void Save(string path) => AtomicFile.WriteAllBytes(path, CheckpointFormat.Encode(this));
 
-    /// <summary>Reads and verifies a checkpoint file (format version 1 or 2).</summary>
+    /// <summary>Reads and verifies a checkpoint file (format version 1 to 3).</summary>
     /// <exception cref="CheckpointException">Not a checkpoint, truncated, corrupt or of another format version.</exception>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     public static Checkpoint Load(string path)
@@ -156,7 +163,7 @@ public sealed class Checkpoint
             throw new CheckpointException($"'{source}': the model options are unreadable ({e.Message}).", e);
         }
         if (kind.Length == 0) throw new CheckpointException($"'{source}' is corrupt: its model kind is empty.");
-        return new Checkpoint(kind, payload.OptionsJson, payload.Variables, payload.Metadata) { Version = payload.Version, Source = source };
+        return new Checkpoint(kind, payload.OptionsJson, payload.Variables, payload.Metadata) { Version = payload.Version, Source = source, Resume = payload.Resume };
     }
 
     private static Dictionary<string, Tensor> ReadVariables(Session session)

@@ -6,14 +6,18 @@ namespace RnnNative.Training;
 
 /// <summary>The contents of a checkpoint file as read, before they become a <see cref="Checkpoint"/>.</summary>
 internal sealed record CheckpointPayload(int Version, string? ModelKind, string OptionsJson,
-    Dictionary<string, string> Metadata, Dictionary<string, Tensor> Variables);
+    Dictionary<string, string> Metadata, Dictionary<string, Tensor> Variables, ResumeState? Resume);
 
 /// <summary>The byte layout of a <see cref="Checkpoint"/> (see its remarks) and every check made on reading it.</summary>
-/// <remarks>Version 1 (before model kinds) has no kind string: its payload starts with the options JSON.</remarks>
+/// <remarks>Version 1 (before model kinds) has no kind string: its payload starts with the options JSON. Version 3 adds
+/// the resume block (<see cref="ResumeStateFormat"/>) after the variables.</remarks>
 internal static class CheckpointFormat
 {
     /// <summary>The first version, written by builds whose checkpoints held only <see cref="Models.SequenceClassifier"/> options.</summary>
     public const int Version1 = 1;
+
+    /// <summary>The first version with a resume block after the variables.</summary>
+    public const int Version3 = 3;
     public const long MaxFileBytes = int.MaxValue;
     private const int MaxRank = 8;
     private const int HeaderBytes = 8 + 4 + 4 + 8 + 32;
@@ -35,6 +39,7 @@ internal static class CheckpointFormat
             w.Write(checkpoint.Variables.Count);
             foreach (var (name, tensor) in checkpoint.Variables.OrderBy(p => p.Key, StringComparer.Ordinal))
                 WriteTensor(w, name, tensor);
+            ResumeStateFormat.Write(w, checkpoint.Resume);
         }
         var body = payload.GetBuffer().AsSpan(0, (int)payload.Length);
         var file = new byte[HeaderBytes + body.Length];
@@ -64,8 +69,9 @@ internal static class CheckpointFormat
                 var (name, tensor) = ReadTensor(r, source);
                 if (!variables.TryAdd(name, tensor)) throw Malformed(source, $"variable '{name}' appears twice");
             }
+            var resume = version >= Version3 ? ResumeStateFormat.Read(r, source) : null;
             if (r.BaseStream.Position != body) throw Malformed(source, "bytes left after the last variable");
-            return new CheckpointPayload(version, kind, json, metadata, variables);
+            return new CheckpointPayload(version, kind, json, metadata, variables, resume);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or DecoderFallbackException or FormatException)
         {
@@ -81,7 +87,11 @@ internal static class CheckpointFormat
         if (file.Length < HeaderBytes)
             throw new CheckpointException($"'{source}' is truncated: {file.Length} bytes, shorter than the {HeaderBytes}-byte header.");
         int version = BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(8));
-        if (version is not (Version1 or Checkpoint.FormatVersion))
+        if (version > Checkpoint.FormatVersion)
+            throw new CheckpointException(
+                $"'{source}' has checkpoint format version {version}, written by a newer RnnNative; this build reads versions " +
+                $"{Version1} to {Checkpoint.FormatVersion}: update RnnNative to open it.");
+        if (version < Version1)
             throw new CheckpointException(
                 $"'{source}' has checkpoint format version {version}; this build reads versions {Version1} to {Checkpoint.FormatVersion}.");
         if (BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(12)) != 0)
@@ -128,7 +138,7 @@ internal static class CheckpointFormat
         return (name, Tensor.FromArray(values, dims));
     }
 
-    private static int ReadCount(BinaryReader r, string source, string what)
+    internal static int ReadCount(BinaryReader r, string source, string what)
     {
         int count = r.ReadInt32();
         if (count < 0 || count > r.BaseStream.Length - r.BaseStream.Position)
@@ -136,6 +146,6 @@ internal static class CheckpointFormat
         return count;
     }
 
-    private static CheckpointException Malformed(string source, string problem, Exception? inner = null) =>
+    internal static CheckpointException Malformed(string source, string problem, Exception? inner = null) =>
         new($"'{source}' is corrupt: {problem}.", inner);
 }

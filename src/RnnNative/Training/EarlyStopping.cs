@@ -51,6 +51,18 @@ public sealed class EarlyStopping
     /// <summary>Whether the patience is spent.</summary>
     public bool ShouldStop => Patience is int p && EpochsWithoutImprovement >= p;
 
+    /// <summary>The counters an exact resume saves: best epoch, best value, epochs since.</summary>
+    public EarlyStoppingState Capture() => new(BestEpoch, BestValue, EpochsWithoutImprovement);
+
+    /// <summary>Sets the counters from <paramref name="state"/> (as <see cref="Capture"/> returned it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative epoch or count.</exception>
+    public void Restore(EarlyStoppingState state)
+    {
+        if (state.BestEpoch < 0 || state.EpochsWithoutImprovement < 0)
+            throw new ArgumentOutOfRangeException(nameof(state), state, "Early stopping's best epoch and count must be >= 0.");
+        (BestEpoch, BestValue, EpochsWithoutImprovement) = (state.BestEpoch, state.BestValue, state.EpochsWithoutImprovement);
+    }
+
     /// <summary>Records epoch <paramref name="epoch"/>'s metrics; returns whether it is the new best.</summary>
     /// <exception cref="ArgumentException">The metrics do not contain <see cref="Monitor"/>.</exception>
     public bool Observe(int epoch, IReadOnlyDictionary<string, double> metrics)
@@ -69,3 +81,9 @@ public sealed class EarlyStopping
         return improved;
     }
 }
+
+/// <summary>What an <see cref="EarlyStopping"/> remembers between epochs.</summary>
+/// <param name="BestEpoch">The 1-based best epoch; 0 before any.</param>
+/// <param name="BestValue">Its monitored value (NaN before any).</param>
+/// <param name="EpochsWithoutImprovement">Epochs observed since.</param>
+public readonly record struct EarlyStoppingState(int BestEpoch, double BestValue, int EpochsWithoutImprovement);

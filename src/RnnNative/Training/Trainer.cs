@@ -13,8 +13,9 @@ namespace RnnNative.Training;
 /// Batch buffers are allocated once and refilled in place. The train loss of an epoch is the mean over its
 /// batches of the batch loss, fetched in the same run as the update (so it is the loss before the update).
 /// Cancellation is checked after every batch: the epoch stops there, is evaluated and reported with
-/// <see cref="EpochMetrics.Completed"/> = false, and training ends.
-/// The caller initialises (or restores) the variables before <see cref="Fit"/>.
+/// <see cref="EpochMetrics.Completed"/> = false (early stopping does not observe it), and training ends.
+/// The caller initialises (or restores) the variables before <see cref="Fit"/>; after <see cref="Restore"/> with a
+/// state from <see cref="CaptureResumable"/>, the next fit continues that run exactly.
 /// </remarks>
 public sealed class Trainer
 {
@@ -24,6 +25,7 @@ public sealed class Trainer
     private readonly SequenceClassifier _model;
     private readonly DatasetFeeds _feeds;
     private readonly Session _session;
+    private ResumeState? _resumeFrom;
 
     /// <summary>Creates a trainer for <paramref name="model"/> running in <paramref name="session"/>.</summary>
     public Trainer(SequenceClassifier model, Session session, TrainerOptions options)
@@ -65,6 +67,43 @@ public sealed class Trainer
     /// <summary>Called after every epoch once it is evaluated (e.g. to save a checkpoint).</summary>
     public Action<EpochMetrics>? EpochCompleted { get; set; }
 
+    /// <summary>
+    /// The state an exact resume needs beyond the weights, as it is now: the loop position and the epoch's loss sum,
+    /// Adam's moments and step, the dropout masks drawn, and <paramref name="stopping"/>'s counters. Taken after an
+    /// epoch (in <see cref="EpochCompleted"/>), after a batch (<see cref="TrainingLoop.BatchCompleted"/>) or after a
+    /// cancelled <see cref="Fit"/>; save it with the weights (<see cref="Checkpoint.WithResume"/>).
+    /// </summary>
+    /// <param name="stopping">The early stopping passed to <see cref="FitWithValidation"/>, if any.</param>
+    /// <param name="runOptions">The caller's own pairs to keep with it (e.g. the command line's options).</param>
+    public ResumeState CaptureResumable(EarlyStopping? stopping = null, IReadOnlyDictionary<string, string>? runOptions = null) =>
+        new(Loop.State, Loop.EpochLossSum, OptimizerState.Capture(_session, _model.TrainOp))
+        {
+            DropoutSteps = DropoutSteps.Capture(_session),
+            Stopping = stopping?.Capture(),
+            RunOptions = runOptions ?? new Dictionary<string, string>(),
+        };
+
+    /// <summary>
+    /// Puts <paramref name="state"/> back: the optimizer's moments and step and the dropout counts into the session,
+    /// early stopping's counters into <paramref name="stopping"/>; the next <see cref="Fit"/> or
+    /// <see cref="FitWithValidation"/> continues from its position instead of epoch 1. Restore the weights first
+    /// (<see cref="Checkpoint.Restore"/>). With the same data and options, the run ends bit-identical to one never stopped.
+    /// </summary>
+    /// <exception cref="ArgumentException">The state does not fit this model (slot sizes, dropout ops), its shuffle seed is
+    /// not <see cref="TrainerOptions.ShuffleSeed"/>, or it holds early stopping counters and <paramref name="stopping"/> is null.</exception>
+    public void Restore(ResumeState state, EarlyStopping? stopping = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Position.ShuffleSeed != Options.ShuffleSeed)
+            throw new ArgumentException($"The state's shuffle seed {state.Position.ShuffleSeed} is not the trainer's {Options.ShuffleSeed}.", nameof(state));
+        if (state.Stopping is not null && stopping is null)
+            throw new ArgumentException("The state holds early stopping counters: pass the run's EarlyStopping.", nameof(stopping));
+        OptimizerState.Restore(_session, _model.TrainOp, state.Optimizer);
+        DropoutSteps.Restore(_session, state.DropoutSteps);
+        if (state.Stopping is { } counters) stopping!.Restore(counters);
+        _resumeFrom = state;
+    }
+
     /// <summary>Runs <see cref="TrainerOptions.Epochs"/> epochs, or fewer when cancelled; returns their metrics.</summary>
     /// <param name="train">Training examples.</param>
     /// <param name="test">Examples evaluated after each epoch; null for none (test figures are NaN).</param>
@@ -95,7 +134,9 @@ public sealed class Trainer
                 [EarlyStopping.ValidationLoss] = r.Metrics[TestLossMetric],
                 [EarlyStopping.ValidationAccuracy] = r.Metrics[TestAccuracyMetric],
             };
-            bool best = earlyStopping?.Observe(r.Epoch, scores) ?? false;
+            // An epoch cut short (Ctrl+C) is scored but not observed: it must not change the best epoch or the
+            // patience count that a resumed run, which finishes that epoch, goes on with.
+            bool best = r.Completed && (earlyStopping?.Observe(r.Epoch, scores) ?? false);
             if (earlyStopping?.ShouldStop == true) Loop.RequestStop();
             return m with { ValidationLoss = scores[EarlyStopping.ValidationLoss], ValidationAccuracy = scores[EarlyStopping.ValidationAccuracy], IsBest = best };
         });
@@ -117,7 +158,10 @@ public sealed class Trainer
             EpochCompleted?.Invoke(metrics);
         };
         if (Options.Communicator is { Size: > 1 } ranks) ranks.BroadcastParameters(_session); // every rank starts from rank 0's weights
-        Loop.Fit(_feeds.Over(train), cancellation);
+        var source = _feeds.Over(train);
+        if (_resumeFrom is { } start) Loop.Continue(source, start.Position, start.EpochLossSum, cancellation);
+        else Loop.Fit(source, cancellation);
+        _resumeFrom = null;
         return history;
     }
 

@@ -22,10 +22,9 @@ namespace RnnNative.Training;
 /// <see cref="TrainingLoopOptions.MaxSteps"/> steps (possibly inside an epoch, which is then reported with
 /// <see cref="EpochResult.Completed"/> = false), or after the batch during which cancellation was requested
 /// (that epoch too is evaluated and reported, not completed).</para>
-/// <para>Seams for what comes next: <see cref="State"/> is the loop position an exact resume would save
-/// (with the optimizer's moments and step); <see cref="Evaluate"/>'s named metrics are what early stopping or
-/// a best-model choice would monitor; a non-finite guard or an all-reduce of the gradients would sit in
-/// <see cref="Step"/> between the run and the update. The caller initialises (or restores) the variables first.</para>
+/// <para><see cref="State"/> and <see cref="EpochLossSum"/> are the loop position an exact resume saves (with the
+/// optimizer's moments and step, see <see cref="ResumeState"/>) and gives back to <see cref="Continue(IBatchSource, TrainingState, double, CancellationToken)"/>;
+/// <see cref="BatchCompleted"/> is where to save it every N steps. The caller initialises (or restores) the variables first.</para>
 /// </remarks>
 public sealed class TrainingLoop
 {
@@ -61,6 +60,17 @@ public sealed class TrainingLoop
     /// <summary>Called after every training batch (on the training thread).</summary>
     public Action<TrainingProgress>? Progress { get; set; }
 
+    /// <summary>
+    /// Called after every training batch, after <see cref="Progress"/> and with the same figures, <see cref="State"/> and
+    /// <see cref="EpochLossSum"/> up to date: the place to save a resumable state every N steps. A state saved after an
+    /// epoch's last batch resumes at the next epoch, skipping that epoch's evaluation and <see cref="EpochCompleted"/>:
+    /// save at epoch ends from <see cref="EpochCompleted"/> instead.
+    /// </summary>
+    public Action<TrainingProgress>? BatchCompleted { get; set; }
+
+    /// <summary>The sum of the current epoch's batch losses so far (what a resume carries so the epoch's train loss is unchanged).</summary>
+    public double EpochLossSum { get; private set; }
+
     /// <summary>Called after every epoch's training: named metrics of the model (e.g. <c>test_loss</c>), kept in <see cref="EpochResult.Metrics"/>.</summary>
     public Func<EpochResult, IReadOnlyDictionary<string, double>>? Evaluate { get; set; }
 
@@ -90,7 +100,18 @@ public sealed class TrainingLoop
     /// to one that was never stopped.
     /// </summary>
     /// <remarks>The first epoch's reported train loss is the mean over the batches run here only.</remarks>
-    public IReadOnlyList<EpochResult> Continue(IBatchSource data, TrainingState start, CancellationToken cancellation = default)
+    public IReadOnlyList<EpochResult> Continue(IBatchSource data, TrainingState start, CancellationToken cancellation = default) =>
+        Continue(data, start, startEpochLossSum: null, cancellation);
+
+    /// <summary>
+    /// <see cref="Continue(IBatchSource, TrainingState, CancellationToken)"/> with the sum of the batch losses of
+    /// <c>start.Epoch</c>'s first <c>start.Batch</c> batches (<see cref="EpochLossSum"/> when <paramref name="start"/> was
+    /// taken): that epoch's reported train loss is then the mean over all its batches, as in a run never stopped.
+    /// </summary>
+    public IReadOnlyList<EpochResult> Continue(IBatchSource data, TrainingState start, double startEpochLossSum,
+        CancellationToken cancellation = default) => Continue(data, start, (double?)startEpochLossSum, cancellation);
+
+    private IReadOnlyList<EpochResult> Continue(IBatchSource data, TrainingState start, double? startEpochLossSum, CancellationToken cancellation)
     {
         if (start.ShuffleSeed != Options.ShuffleSeed)
             throw new ArgumentException($"The state's shuffle seed {start.ShuffleSeed} is not the loop's {Options.ShuffleSeed}.", nameof(start));
@@ -99,14 +120,15 @@ public sealed class TrainingLoop
         int batches = BatcherFor(data).BatchesPerEpoch;
         if (start.Batch > batches)
             throw new ArgumentOutOfRangeException(nameof(start), start, $"An epoch has {batches} batches; the state is past its end.");
-        if (start.Batch == batches) start = start with { Epoch = start.Epoch + 1, Batch = 0 };
+        if (start.Batch == batches) (start, startEpochLossSum) = (start with { Epoch = start.Epoch + 1, Batch = 0 }, null);
         var history = new List<EpochResult>();
         State = start;
         _stopRequested = false;
         _clock.Restart();
         for (int epoch = start.Epoch; (Options.Epochs is not { } e || epoch <= e) && !BudgetSpent && !_stopRequested && !cancellation.IsCancellationRequested; epoch++)
         {
-            var result = TrainEpoch(data, epoch, epoch == start.Epoch ? start.Batch : 0, cancellation);
+            bool first = epoch == start.Epoch;
+            var result = TrainEpoch(data, epoch, first ? start.Batch : 0, first ? startEpochLossSum : null, cancellation);
             if (Evaluate?.Invoke(result) is { } metrics) result = result with { Metrics = CheckLossesFinite(metrics, epoch) };
             result = result with { ElapsedSeconds = _clock.Elapsed.TotalSeconds };
             history.Add(result);
@@ -123,10 +145,11 @@ public sealed class TrainingLoop
     /// <exception cref="ArgumentException">The source is empty, or has no full batch when partial batches are dropped.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     public EpochResult TrainEpoch(IBatchSource data, int epoch, CancellationToken cancellation = default) =>
-        TrainEpoch(data, epoch, 0, cancellation);
+        TrainEpoch(data, epoch, 0, null, cancellation);
 
-    // The epoch's batches from index `first` (0-based) on.
-    private EpochResult TrainEpoch(IBatchSource data, int epoch, int first, CancellationToken cancellation)
+    // The epoch's batches from index `first` (0-based) on; with `carriedLossSum` (the losses of batches 0..first-1)
+    // the reported mean is over the whole epoch, else over the batches run here.
+    private EpochResult TrainEpoch(IBatchSource data, int epoch, int first, double? carriedLossSum, CancellationToken cancellation)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epoch);
         var batcher = BatcherFor(data);
@@ -134,26 +157,30 @@ public sealed class TrainingLoop
         if (!_clock.IsRunning) _clock.Start();
         State = State with { Epoch = epoch, Batch = first };
         long start = Stopwatch.GetTimestamp();
-        double lossSum = 0, rate = 0;
-        int batches = batcher.BatchesPerEpoch, done = first;
+        double lossSum = carriedLossSum ?? 0, rate = 0;
+        int batches = batcher.BatchesPerEpoch, done = first, counted = carriedLossSum is null ? first : 0;
+        EpochLossSum = lossSum;
         int examplesPerEpoch = batcher.DropLast ? batches * batcher.BatchSize : batcher.Count;
         int items = 0, itemsPerEpoch = examplesPerEpoch * data.ItemsPerExample;
         while (done < batches && !BudgetSpent && !cancellation.IsCancellationRequested)
         {
             var (loss, _) = Step(data, batcher.BatchIndices(done), epoch, done);
             lossSum += loss;
+            EpochLossSum = lossSum;
             items += batcher.GlobalBatchIndices(done).Length * data.ItemsPerExample;
             done++;
             double epochSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             rate = items / Math.Max(epochSeconds, 1e-9);
-            Progress?.Invoke(new TrainingProgress(epoch, done, batches, items, itemsPerEpoch, lossSum / (done - first), rate)
+            var progress = new TrainingProgress(epoch, done, batches, items, itemsPerEpoch, lossSum / (done - counted), rate)
             {
                 Step = State.Step, PlannedSteps = PlannedSteps(batches), Loss = loss, ElapsedSeconds = _clock.Elapsed.TotalSeconds,
-            });
+            };
+            Progress?.Invoke(progress);
+            BatchCompleted?.Invoke(progress);
         }
         TrainingTime += Stopwatch.GetElapsedTime(start);
         ItemsTrained += items;
-        return new EpochResult(epoch, done == first ? double.NaN : lossSum / (done - first), done - first, items, rate, _clock.Elapsed.TotalSeconds, done == batches);
+        return new EpochResult(epoch, done == counted ? double.NaN : lossSum / (done - counted), done - first, items, rate, _clock.Elapsed.TotalSeconds, done == batches);
     }
 
     // One update on the batch at `indices`: fill, run, check the loss, hand the extra values to the source.

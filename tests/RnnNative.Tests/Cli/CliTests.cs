@@ -176,18 +176,6 @@ public class CliTests
         Assert.False(File.Exists(metrics));
     }
 
-    // Cancels its token once the epoch-1 table line is written, i.e. after epoch 1's evaluation and save.
-    private sealed class CancelAfterEpochOne(CancellationTokenSource stop) : StringWriter
-    {
-        public override void Write(char value) { base.Write(value); Check(); }
-        public override void Write(string? value) { base.Write(value); Check(); }
-        public override void Write(char[] buffer, int index, int count) { base.Write(buffer, index, count); Check(); }
-        private void Check()
-        {
-            if (!stop.IsCancellationRequested && ToString().Contains("\n    1 ")) stop.Cancel();
-        }
-    }
-
     [Fact]
     public void CtrlCDuringAnEpochsEvaluationOrSaveExits130WithAMessage()
     {

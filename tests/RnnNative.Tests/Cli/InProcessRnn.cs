@@ -24,3 +24,15 @@ internal static class InProcessRnn
         return (code, output.ToString(), errors.ToString());
     }
 }
+
+/// <summary>An output that cancels its token once the epoch-1 table line is written: after epoch 1's evaluation and saves.</summary>
+internal sealed class CancelAfterEpochOne(CancellationTokenSource stop) : StringWriter
+{
+    public override void Write(char value) { base.Write(value); Check(); }
+    public override void Write(string? value) { base.Write(value); Check(); }
+    public override void Write(char[] buffer, int index, int count) { base.Write(buffer, index, count); Check(); }
+    private void Check()
+    {
+        if (!stop.IsCancellationRequested && ToString().Contains("\n    1 ")) stop.Cancel();
+    }
+}

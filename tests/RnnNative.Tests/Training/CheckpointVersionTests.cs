@@ -9,7 +9,7 @@ using RnnNative.Training;
 namespace RnnNative.Tests.Training;
 
 /// <summary>
-/// Checkpoints of any model kind (format 2), and format 1 files written by the build before model kinds:
+/// Checkpoints of any model kind (format 2 and later), and format 1 files written by the build before model kinds:
 /// TestData/classifier-v1.ckpt by <c>rnn train --data data/digits.csv.gz --epochs 1 --units 3 --limit 40 --batch 20</c>,
 /// TestData/textgen-v1.ckpt by <c>rnn textgen --units 3 --embedding 2 --iterations 2 --batch 2 --steps 4</c>.
 /// </summary>

@@ -65,11 +65,21 @@ internal static class FuzzTargets
             session.Run(model.Graph.GlobalVariablesInitializer());
             using var folder = new TempFolder();
             string path = Path.Combine(folder.Path, "seed.ckpt");
-            Checkpoint.Capture(session, options, new Dictionary<string, string> { ["epoch"] = "1" }).Save(path);
+            var checkpoint = Checkpoint.Capture(session, options, new Dictionary<string, string> { ["epoch"] = "1" });
+            if (cell == CellType.Gru) checkpoint = checkpoint.WithResume(ResumeSeed(session, model)); // a resume.ckpt (format 3)
+            checkpoint.Save(path);
             seeds.Add(File.ReadAllBytes(path));
         }
         return seeds;
     }
+
+    private static ResumeState ResumeSeed(Session session, SequenceClassifier model) =>
+        new(new TrainingState(2, 1, 5, 42), 1.5, OptimizerState.Capture(session, model.TrainOp))
+        {
+            DropoutSteps = new Dictionary<string, long> { ["dropout"] = 5 },
+            Stopping = new EarlyStoppingState(1, 0.5, 0),
+            RunOptions = new Dictionary<string, string> { ["--units"] = "2", ["history"] = "[]" },
+        };
 
     // Envelope of the current format: magic (8), version (4), 0 (4), int64 payload length, SHA-256 (32), payload.
     private static byte[] ResealCheckpoint(byte[] bytes)
