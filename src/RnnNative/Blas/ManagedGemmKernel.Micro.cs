@@ -6,7 +6,8 @@ namespace RnnNative.Blas;
 
 /// <summary>The register-tile micro-kernels: c(MR × NR) = beta · c + a-panel(MR × kc) · b-panel(kc × NR).</summary>
 /// <remarks>
-/// The packed panels hold, per k, MR floats of A (a[p · MR + i]) and NR floats of B (b[p · NR + j]). Every
+/// A panel holds, per k, MR consecutive floats of A (a[p · aStep + i]) and NR of B (b[p · bStep + j]): packed
+/// (steps MR and NR) or read in place from a source whose rows at step p are contiguous. Every
 /// accumulator is its own FMA chain, so a tile of r chains hides the FMA latency when r ≥ latency × FMA units
 /// (Zen 4/5, Ice Lake+: 4 × 2 = 8): 8×32 at 512 bits holds 16 chains in 16 of the 32 zmm registers (plus 2 for
 /// the B row and 1 for the broadcast); 6×16 at 256 bits holds 12 chains in 12 of the 16 ymm registers.
@@ -14,16 +15,14 @@ namespace RnnNative.Blas;
 /// </remarks>
 internal static unsafe partial class ManagedGemmKernel
 {
-    private const int WideRows = 8, WideColumns = 32, NarrowRows = 6, NarrowColumns = 16;
-
     // c(8 × 32): one row of the tile is two Vector512 accumulators.
-    internal static void MicroKernel8x32(int kc, float* a, float* b, float beta, float* c, int ldc)
+    internal static void MicroKernel8x32(int kc, float* a, int aStep, float* b, int bStep, float beta, float* c, int ldc)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++, a += WideRows, b += WideColumns)
+        for (int p = 0; p < kc; p++, a += aStep, b += bStep)
         {
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
             Vector512<float> x = Vector512.Create(a[0]);
@@ -65,11 +64,11 @@ internal static unsafe partial class ManagedGemmKernel
     }
 
     // c(6 × 16): one row of the tile is two Vector256 accumulators.
-    internal static void MicroKernel6x16(int kc, float* a, float* b, float beta, float* c, int ldc)
+    internal static void MicroKernel6x16(int kc, float* a, int aStep, float* b, int bStep, float beta, float* c, int ldc)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++, a += NarrowRows, b += NarrowColumns)
+        for (int p = 0; p < kc; p++, a += aStep, b += bStep)
         {
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
             Vector256<float> x = Broadcast(a);

@@ -6,34 +6,68 @@ namespace RnnNative.Blas;
 
 /// <summary>
 /// Packing of A and B into the micro-kernel's panels. A contiguous source (A stored k × m, B stored k × n) is a
-/// row copy per k; a strided one (A stored m × k, B stored n × k) goes through 8×8 AVX transposes where the panel
-/// has whole blocks of 8, the rest element by element. Both orders produce the same floats.
+/// row copy per k, or for A with alpha = 1 no copy at all (the micro-kernel reads its panels in place); a strided
+/// one (A stored m × k, B stored n × k) goes through 8×8 AVX transposes where the panel has whole blocks of 8, the
+/// rest element by element. Every way produces the same floats.
 /// </summary>
 internal static unsafe partial class ManagedGemmKernel
 {
-    // packed A: for each mr-row panel ir, kc columns of mr floats: ap[(ir/mr · kc + p) · mr + i] = alpha · A(ic+ir+i, pc+p)
-    private static void PackA(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float alpha, int mr, float* ap)
+    // A block (mc × kc) as mr-row panels, panel ir holding alpha · A(ic+ir+i, pc+p) at [p · step + i]. Read in place
+    // where A is stored (k × m) and alpha = 1 (whole panels; a partial last one is packed with zeros), else packed:
+    // ap[(ir/mr · kc + p) · mr + i]. Not in place when lda is a multiple of 64: the panel's kc rows, lda · 4 bytes
+    // apart, would then share a few of L1's sets (4 KB period) and evict each other.
+    private static PanelBlock PackA(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float alpha, int mr, float* ap)
     {
-        for (int ir = 0; ir < mc; ir += mr, ap += kc * mr)
+        if (transA && alpha == 1 && lda % 64 != 0)
+            return InPlace(a + (long)pc * lda + ic, lda, mc, kc, mr, ap);
+        for (int ir = 0; ir < mc; ir += mr)
         {
             int rows = Math.Min(mr, mc - ir);
+            float* panel = ap + (long)ir * kc;
             if (transA) // A stored (k × m): the panel's rows at step p are contiguous
-                PackContiguous(a + (long)pc * lda + ic + ir, lda, kc, rows, mr, alpha, ap);
+                PackContiguous(a + (long)pc * lda + ic + ir, lda, kc, rows, mr, alpha, panel);
             else        // A stored (m × k): the panel's row i is contiguous along p
-                PackStrided(a + (long)(ic + ir) * lda + pc, lda, kc, rows, mr, alpha, ap);
+                PackStrided(a + (long)(ic + ir) * lda + pc, lda, kc, rows, mr, alpha, panel);
         }
+        return new PanelBlock(null, 0, ap, mr, kc, mc);
     }
 
-    // packed B: for each nr-column panel jr, kc rows of nr floats: bp[(jr/nr · kc + p) · nr + j] = B(pc+p, jc+jr+j)
-    private static void PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, int nr, float* bp)
+    // B block (kc × nc) as nr-column panels, packed: bp[(jr/nr · kc + p) · nr + j] = B(pc+p, jc+jr+j). (Read in
+    // place, a panel's rows ldb apart fall into few L1 sets when ldb is a multiple of 1024: it is reused by every
+    // A panel, so it is copied once instead.)
+    private static PanelBlock PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, int nr, float* bp)
     {
-        for (int jr = 0; jr < nc; jr += nr, bp += kc * nr)
+        for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
+            float* panel = bp + (long)jr * kc;
             if (transB) // B stored (n × k)
-                PackStrided(b + (long)(jc + jr) * ldb + pc, ldb, kc, cols, nr, 1f, bp);
+                PackStrided(b + (long)(jc + jr) * ldb + pc, ldb, kc, cols, nr, 1f, panel);
             else        // B stored (k × n)
-                PackContiguous(b + (long)pc * ldb + jc + jr, ldb, kc, cols, nr, 1f, bp);
+                PackContiguous(b + (long)pc * ldb + jc + jr, ldb, kc, cols, nr, 1f, panel);
+        }
+        return new PanelBlock(null, 0, bp, nr, kc, nc);
+    }
+
+    // A block of panels whose whole ones are read from the source (rows ld apart); a partial last panel is packed, zero-padded.
+    private static PanelBlock InPlace(float* block, int ld, int used, int kc, int width, float* packed)
+    {
+        int whole = used / width * width;
+        if (whole < used) PackContiguous(block + whole, ld, kc, used - whole, width, 1f, packed);
+        return new PanelBlock(block, ld, packed, width, kc, used);
+    }
+
+    /// <summary>An operand block cut into panels of <c>width</c> floats per k (see PackA/PackB).</summary>
+    private readonly struct PanelBlock(float* source, int ld, float* packed, int width, int kc, int used)
+    {
+        /// <summary>The panel starting at row/column <paramref name="offset"/> of the block, and its step per k.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float* Panel(int offset, out int step)
+        {
+            if (source == null) { step = width; return packed + (long)offset * kc; }
+            bool whole = offset + width <= used;
+            step = whole ? ld : width;
+            return whole ? source + offset : packed;
         }
     }
 

@@ -61,13 +61,13 @@ internal static unsafe partial class ManagedGemmKernel
                 for (int pc = 0; pc < k; pc += KC)
                 {
                     int kc = Math.Min(KC, k - pc);
-                    PackB(transB, b, ldb, pc, jc, kc, nc, nr, bp);
+                    var bBlock = PackB(transB, b, ldb, pc, jc, kc, nc, nr, bp);
                     for (int ic = 0; ic < m; ic += MC)
                     {
                         int mc = Math.Min(MC, m - ic);
-                        PackA(transA, a, lda, ic, pc, mc, kc, alpha, RowsOf(wide), ap);
+                        var aBlock = PackA(transA, a, lda, ic, pc, mc, kc, alpha, RowsOf(wide), ap);
                         // the first k-block applies beta to C; later ones accumulate (beta = 1)
-                        MacroKernel(wide, mc, nc, kc, ap, bp, pc == 0 ? beta : 1f, c + (long)ic * ldc + jc, ldc);
+                        MacroKernel(wide, mc, nc, kc, aBlock, bBlock, pc == 0 ? beta : 1f, c + (long)ic * ldc + jc, ldc);
                     }
                 }
             }
@@ -95,27 +95,28 @@ internal static unsafe partial class ManagedGemmKernel
         }
     }
 
-    // C block (mc × nc) = beta · C + packed A block · packed B block, one MR×NR tile at a time; a partial tile is
-    // computed whole into a scratch tile and only its valid part is merged into C.
-    private static void MacroKernel(bool wide, int mc, int nc, int kc, float* ap, float* bp, float beta, float* c, int ldc)
+    // C block (mc × nc) = beta · C + A block · B block, one MR×NR tile at a time; a partial tile is computed whole
+    // into a scratch tile and only its valid part is merged into C.
+    private static void MacroKernel(bool wide, int mc, int nc, int kc, in PanelBlock aBlock, in PanelBlock bBlock,
+        float beta, float* c, int ldc)
     {
         int mrFull = RowsOf(wide), nrFull = ColumnsOf(wide);
         float* tile = stackalloc float[8 * 32];
         for (int jr = 0; jr < nc; jr += nrFull)
         {
             int nr = Math.Min(nrFull, nc - jr);
-            float* bPanel = bp + (long)jr * kc;
+            float* bPanel = bBlock.Panel(jr, out int bStep);
             for (int ir = 0; ir < mc; ir += mrFull)
             {
                 int mr = Math.Min(mrFull, mc - ir);
                 float* cTile = c + (long)ir * ldc + jr;
-                float* aPanel = ap + (long)ir * kc;
+                float* aPanel = aBlock.Panel(ir, out int aStep);
                 if (mr == mrFull && nr == nrFull)
                 {
-                    MicroKernel(wide, kc, aPanel, bPanel, beta, cTile, ldc);
+                    MicroKernel(wide, kc, aPanel, aStep, bPanel, bStep, beta, cTile, ldc);
                     continue;
                 }
-                MicroKernel(wide, kc, aPanel, bPanel, 0f, tile, nrFull);
+                MicroKernel(wide, kc, aPanel, aStep, bPanel, bStep, 0f, tile, nrFull);
                 MergeTile(tile, nrFull, mr, nr, beta, cTile, ldc);
             }
         }
@@ -125,13 +126,23 @@ internal static unsafe partial class ManagedGemmKernel
     private static void MergeTile(float* tile, int tileStride, int mr, int nr, float beta, float* c, int ldc)
     {
         for (int i = 0; i < mr; i++, c += ldc, tile += tileStride)
-            for (int j = 0; j < nr; j++)
+        {
+            int j = 0;
+            for (; j + 8 <= nr; j += 8)
+            {
+                var sum = Vector256.Load(tile + j);
+                if (beta == 1) sum += Vector256.Load(c + j);
+                else if (beta != 0) sum = MulAdd(Vector256.Create(beta), Vector256.Load(c + j), sum);
+                Vector256.Store(sum, c + j);
+            }
+            for (; j < nr; j++)
                 c[j] = beta == 0 ? tile[j] : ScalarMulAdd(beta, c[j], tile[j]);
+        }
     }
 
-    private static void MicroKernel(bool wide, int kc, float* a, float* b, float beta, float* c, int ldc)
+    private static void MicroKernel(bool wide, int kc, float* a, int aStep, float* b, int bStep, float beta, float* c, int ldc)
     {
-        if (wide) MicroKernel8x32(kc, a, b, beta, c, ldc);
-        else MicroKernel6x16(kc, a, b, beta, c, ldc);
+        if (wide) MicroKernel8x32(kc, a, aStep, b, bStep, beta, c, ldc);
+        else MicroKernel6x16(kc, a, aStep, b, bStep, beta, c, ldc);
     }
 }
