@@ -6,8 +6,8 @@ namespace RnnNative.Blas;
 
 /// <summary>The register-tile micro-kernels: c(MR × NR) = beta · c + a-panel(MR × kc) · b-panel(kc × NR).</summary>
 /// <remarks>
-/// A panel holds, per k, MR consecutive floats of A (a[p · aStep + i]) and NR of B (b[p · bStep + j]): packed
-/// (steps MR and NR) or read in place from a source whose rows at step p are contiguous. Every
+/// Per k step p a panel holds MR terms of A (<see cref="IATerms"/>: packed, or read in place) and NR consecutive
+/// floats of B (b[p · bStep + j]). Every
 /// accumulator is its own FMA chain, so a tile of r chains hides the FMA latency when r ≥ latency × FMA units
 /// (Zen 4/5, Ice Lake+: 4 × 2 = 8): 8×32 at 512 bits holds 16 chains in 16 of the 32 zmm registers (plus 2 for
 /// the B row and 1 for the broadcast); 6×16 at 256 bits holds 12 chains in 12 of the 16 ymm registers.
@@ -16,30 +16,30 @@ namespace RnnNative.Blas;
 internal static unsafe partial class ManagedGemmKernel
 {
     // c(8 × 32): one row of the tile is two Vector512 accumulators.
-    internal static void MicroKernel8x32(int kc, float* a, int aStep, float* b, int bStep, float beta, float* c, int ldc)
+    internal static void MicroKernel8x32<TA>(int kc, TA a, float* b, int bStep, float beta, float* c, int ldc) where TA : struct, IATerms
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++, a += aStep, b += bStep)
+        for (int p = 0; p < kc; p++, a.Next(), b += bStep)
         {
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
-            Vector512<float> x = Vector512.Create(a[0]);
+            Vector512<float> x = Vector512.Create(a.Term(0));
             c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]);
+            x = Vector512.Create(a.Term(1));
             c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]);
+            x = Vector512.Create(a.Term(2));
             c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]);
+            x = Vector512.Create(a.Term(3));
             c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]);
+            x = Vector512.Create(a.Term(4));
             c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]);
+            x = Vector512.Create(a.Term(5));
             c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a[6]);
+            x = Vector512.Create(a.Term(6));
             c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a[7]);
+            x = Vector512.Create(a.Term(7));
             c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
         }
         StoreRow(c, beta, c00, c01); StoreRow(c + ldc, beta, c10, c11);
@@ -64,24 +64,24 @@ internal static unsafe partial class ManagedGemmKernel
     }
 
     // c(6 × 16): one row of the tile is two Vector256 accumulators.
-    internal static void MicroKernel6x16(int kc, float* a, int aStep, float* b, int bStep, float beta, float* c, int ldc)
+    internal static void MicroKernel6x16<TA>(int kc, TA a, float* b, int bStep, float beta, float* c, int ldc) where TA : struct, IATerms
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++, a += aStep, b += bStep)
+        for (int p = 0; p < kc; p++, a.Next(), b += bStep)
         {
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
-            Vector256<float> x = Broadcast(a);
+            Vector256<float> x = Vector256.Create(a.Term(0));
             c00 = MulAdd(x, b0, c00); c01 = MulAdd(x, b1, c01);
-            x = Broadcast(a + 1);
+            x = Vector256.Create(a.Term(1));
             c10 = MulAdd(x, b0, c10); c11 = MulAdd(x, b1, c11);
-            x = Broadcast(a + 2);
+            x = Vector256.Create(a.Term(2));
             c20 = MulAdd(x, b0, c20); c21 = MulAdd(x, b1, c21);
-            x = Broadcast(a + 3);
+            x = Vector256.Create(a.Term(3));
             c30 = MulAdd(x, b0, c30); c31 = MulAdd(x, b1, c31);
-            x = Broadcast(a + 4);
+            x = Vector256.Create(a.Term(4));
             c40 = MulAdd(x, b0, c40); c41 = MulAdd(x, b1, c41);
-            x = Broadcast(a + 5);
+            x = Vector256.Create(a.Term(5));
             c50 = MulAdd(x, b0, c50); c51 = MulAdd(x, b1, c51);
         }
         StoreRow(c, beta, c00, c01); StoreRow(c + ldc, beta, c10, c11); StoreRow(c + 2L * ldc, beta, c20, c21);
@@ -98,10 +98,6 @@ internal static unsafe partial class ManagedGemmKernel
         Vector256.Store(hi, c + 8);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Broadcast(float* x) =>
-        Avx.IsSupported ? Avx.BroadcastScalarToVector256(x) : Vector256.Create(*x);
-
     // Same rounding as MulAdd, so edge tiles and full tiles (and so 1 and 2 threads) give identical bits.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float ScalarMulAdd(float x, float y, float acc) =>
@@ -110,4 +106,37 @@ internal static unsafe partial class ManagedGemmKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> MulAdd(Vector256<float> x, Vector256<float> y, Vector256<float> acc) =>
         Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : x * y + acc;
+
+    /// <summary>The MR terms A(i, p), i &lt; MR, of the current step p of an A panel.</summary>
+    internal interface IATerms
+    {
+        float Term(int i);
+
+        /// <summary>Moves to step p + 1.</summary>
+        void Next();
+    }
+
+    /// <summary>Packed, or A stored (k × m) read in place: a step's terms are consecutive, steps <c>step</c> floats apart.</summary>
+    internal struct ConsecutiveTerms(float* a, int step) : IATerms
+    {
+        private float* _a = a;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly float Term(int i) => _a[i];
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Next() => _a += step;
+    }
+
+    /// <summary>A stored (m × k) read in place: term i of step p at a[i · lda + p].</summary>
+    internal struct RowTerms(float* a, int lda) : IATerms
+    {
+        private float* _a = a;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly float Term(int i) => _a[(nint)i * lda];
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Next() => _a++;
+    }
 }

@@ -6,20 +6,22 @@ namespace RnnNative.Blas;
 
 /// <summary>
 /// Packing of A and B into the micro-kernel's panels. A contiguous source (A stored k × m, B stored k × n) is a
-/// row copy per k, or for A with alpha = 1 no copy at all (the micro-kernel reads its panels in place); a strided
-/// one (A stored m × k, B stored n × k) goes through 8×8 AVX transposes where the panel has whole blocks of 8, the
-/// rest element by element. Every way produces the same floats.
+/// row copy per k; a strided one (A stored m × k, B stored n × k) goes through 8×8 AVX transposes where the panel
+/// has whole blocks of 8, the rest element by element. A with alpha = 1 is mostly not copied at all: the
+/// micro-kernel reads its panels in place. Every way produces the same floats.
 /// </summary>
 internal static unsafe partial class ManagedGemmKernel
 {
-    // A block (mc × kc) as mr-row panels, panel ir holding alpha · A(ic+ir+i, pc+p) at [p · step + i]. Read in place
-    // where A is stored (k × m) and alpha = 1 (whole panels; a partial last one is packed with zeros), else packed:
-    // ap[(ir/mr · kc + p) · mr + i]. Not in place when lda is a multiple of 64: the panel's kc rows, lda · 4 bytes
-    // apart, would then share a few of L1's sets (4 KB period) and evict each other.
+    // A block (mc × kc) as mr-row panels, panel ir holding alpha · A(ic+ir+i, pc+p). With alpha = 1 the whole panels
+    // are read in place (a partial last one is packed with zeros): A stored (m × k) row by row (RowTerms), A stored
+    // (k × m) a step at a time (ConsecutiveTerms) unless lda is a multiple of 64, whose kc rows, lda · 4 bytes apart,
+    // would share a few of L1's sets (4 KB period) and evict each other. Otherwise packed: ap[(ir/mr · kc + p) · mr + i].
     private static PanelBlock PackA(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float alpha, int mr, float* ap)
     {
-        if (transA && alpha == 1 && lda % 64 != 0)
-            return InPlace(a + (long)pc * lda + ic, lda, mc, kc, mr, ap);
+        if (alpha == 1 && !transA)
+            return InPlace(a + (long)ic * lda + pc, lda, mc, kc, mr, ap, rows: true);
+        if (alpha == 1 && lda % 64 != 0)
+            return InPlace(a + (long)pc * lda + ic, lda, mc, kc, mr, ap, rows: false);
         for (int ir = 0; ir < mc; ir += mr)
         {
             int rows = Math.Min(mr, mc - ir);
@@ -29,7 +31,7 @@ internal static unsafe partial class ManagedGemmKernel
             else        // A stored (m × k): the panel's row i is contiguous along p
                 PackStrided(a + (long)(ic + ir) * lda + pc, lda, kc, rows, mr, alpha, panel);
         }
-        return new PanelBlock(null, 0, ap, mr, kc, mc);
+        return new PanelBlock(null, 0, ap, mr, kc, mc, rows: false);
     }
 
     // B block (kc × nc) as nr-column panels, packed: bp[(jr/nr · kc + p) · nr + j] = B(pc+p, jc+jr+j). (Read in
@@ -46,28 +48,32 @@ internal static unsafe partial class ManagedGemmKernel
             else        // B stored (k × n)
                 PackContiguous(b + (long)pc * ldb + jc + jr, ldb, kc, cols, nr, 1f, panel);
         }
-        return new PanelBlock(null, 0, bp, nr, kc, nc);
+        return new PanelBlock(null, 0, bp, nr, kc, nc, rows: false);
     }
 
-    // A block of panels whose whole ones are read from the source (rows ld apart); a partial last panel is packed, zero-padded.
-    private static PanelBlock InPlace(float* block, int ld, int used, int kc, int width, float* packed)
+    // A block of panels whose whole ones are read from the source, one panel `width` rows (rows: true) or `width`
+    // columns of rows ld apart; a partial last panel is packed, zero-padded.
+    private static PanelBlock InPlace(float* block, int ld, int used, int kc, int width, float* packed, bool rows)
     {
         int whole = used / width * width;
-        if (whole < used) PackContiguous(block + whole, ld, kc, used - whole, width, 1f, packed);
-        return new PanelBlock(block, ld, packed, width, kc, used);
+        if (whole < used && rows) PackStrided(block + (long)whole * ld, ld, kc, used - whole, width, 1f, packed);
+        else if (whole < used) PackContiguous(block + whole, ld, kc, used - whole, width, 1f, packed);
+        return new PanelBlock(block, ld, packed, width, kc, used, rows);
     }
 
     /// <summary>An operand block cut into panels of <c>width</c> floats per k (see PackA/PackB).</summary>
-    private readonly struct PanelBlock(float* source, int ld, float* packed, int width, int kc, int used)
+    private readonly struct PanelBlock(float* source, int ld, float* packed, int width, int kc, int used, bool rows)
     {
-        /// <summary>The panel starting at row/column <paramref name="offset"/> of the block, and its step per k.</summary>
+        /// <summary>The panel starting at row/column <paramref name="offset"/> of the block: its step per k, and whether
+        /// it is read in place row by row (<see cref="RowTerms"/>, step = the rows' distance).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public float* Panel(int offset, out int step)
+        public float* Panel(int offset, out int step, out bool byRows)
         {
-            if (source == null) { step = width; return packed + (long)offset * kc; }
-            bool whole = offset + width <= used;
-            step = whole ? ld : width;
-            return whole ? source + offset : packed;
+            bool inPlace = source != null && offset + width <= used;
+            byRows = inPlace && rows;
+            step = inPlace ? ld : width;
+            if (!inPlace) return source == null ? packed + (long)offset * kc : packed;
+            return rows ? source + (long)offset * ld : source + offset;
         }
     }
 

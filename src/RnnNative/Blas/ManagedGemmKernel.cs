@@ -95,31 +95,40 @@ internal static unsafe partial class ManagedGemmKernel
         }
     }
 
-    // C block (mc × nc) = beta · C + A block · B block, one MR×NR tile at a time; a partial tile is computed whole
-    // into a scratch tile and only its valid part is merged into C.
+    // C block (mc × nc) = beta · C + A block · B block, one MR×NR tile at a time.
     private static void MacroKernel(bool wide, int mc, int nc, int kc, in PanelBlock aBlock, in PanelBlock bBlock,
         float beta, float* c, int ldc)
     {
         int mrFull = RowsOf(wide), nrFull = ColumnsOf(wide);
-        float* tile = stackalloc float[8 * 32];
+        float* scratch = stackalloc float[8 * 32];
         for (int jr = 0; jr < nc; jr += nrFull)
         {
             int nr = Math.Min(nrFull, nc - jr);
-            float* bPanel = bBlock.Panel(jr, out int bStep);
+            float* bPanel = bBlock.Panel(jr, out int bStep, out _);
             for (int ir = 0; ir < mc; ir += mrFull)
             {
                 int mr = Math.Min(mrFull, mc - ir);
                 float* cTile = c + (long)ir * ldc + jr;
-                float* aPanel = aBlock.Panel(ir, out int aStep);
-                if (mr == mrFull && nr == nrFull)
-                {
-                    MicroKernel(wide, kc, aPanel, aStep, bPanel, bStep, beta, cTile, ldc);
-                    continue;
-                }
-                MicroKernel(wide, kc, aPanel, aStep, bPanel, bStep, 0f, tile, nrFull);
-                MergeTile(tile, nrFull, mr, nr, beta, cTile, ldc);
+                float* aPanel = aBlock.Panel(ir, out int aStep, out bool rows);
+                if (rows) Tile(wide, kc, new RowTerms(aPanel, aStep), bPanel, bStep, beta, cTile, ldc, mr, nr, scratch);
+                else Tile(wide, kc, new ConsecutiveTerms(aPanel, aStep), bPanel, bStep, beta, cTile, ldc, mr, nr, scratch);
             }
         }
+    }
+
+    // One tile of C (mr × nr valid of MR × NR); a partial tile is computed whole into scratch and only its valid part
+    // is merged into C.
+    private static void Tile<TA>(bool wide, int kc, TA a, float* b, int bStep, float beta, float* c, int ldc,
+        int mr, int nr, float* scratch) where TA : struct, IATerms
+    {
+        int nrFull = ColumnsOf(wide);
+        if (mr == RowsOf(wide) && nr == nrFull)
+        {
+            MicroKernel(wide, kc, a, b, bStep, beta, c, ldc);
+            return;
+        }
+        MicroKernel(wide, kc, a, b, bStep, 0f, scratch, nrFull);
+        MergeTile(scratch, nrFull, mr, nr, beta, c, ldc);
     }
 
     // c(mr × nr) = beta · c + tile, with the rounding of the full tiles' stores (so edges and slabs agree bitwise).
@@ -140,9 +149,10 @@ internal static unsafe partial class ManagedGemmKernel
         }
     }
 
-    private static void MicroKernel(bool wide, int kc, float* a, int aStep, float* b, int bStep, float beta, float* c, int ldc)
+    private static void MicroKernel<TA>(bool wide, int kc, TA a, float* b, int bStep, float beta, float* c, int ldc)
+        where TA : struct, IATerms
     {
-        if (wide) MicroKernel8x32(kc, a, aStep, b, bStep, beta, c, ldc);
-        else MicroKernel6x16(kc, a, aStep, b, bStep, beta, c, ldc);
+        if (wide) MicroKernel8x32(kc, a, b, bStep, beta, c, ldc);
+        else MicroKernel6x16(kc, a, b, bStep, beta, c, ldc);
     }
 }

@@ -49,9 +49,11 @@ public unsafe class ManagedGemmKernelTests
     [Theory, MemberData(nameof(TilesAndTransposes))]
     public void CacheBlockEdgesMatchTheReference(bool wide, bool transA, bool transB)
     {
-        // one past MC rows, one past KC terms, two row blocks plus a partial one; one past NC columns
-        foreach (var (m, n, k) in new[] { (145, 33, 257), (289, 70, 300), (3, ManagedGemmKernel.NC + 1, 5) })
-            Check(GemmProblem.Random(transA, transB, m, n, k, seed: m + n + k), wide);
+        // one past MC rows, one past KC terms, two row blocks plus a partial one; one past NC columns; alpha = 1 reads
+        // A in place, other alphas pack it; a leading dimension that is a multiple of 64 packs A stored (k × m)
+        foreach (var (m, n, k) in new[] { (145, 33, 257), (289, 70, 300), (3, ManagedGemmKernel.NC + 1, 5), (64 - 3, 9, 70) })
+            foreach (float alpha in new[] { 1f, 0.75f })
+                Check(GemmProblem.Random(transA, transB, m, n, k, seed: m + n + k, alpha: alpha), wide);
     }
 
     [Theory, MemberData(nameof(TilesAndTransposes))]

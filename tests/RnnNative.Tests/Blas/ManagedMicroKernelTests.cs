@@ -37,8 +37,8 @@ public unsafe class ManagedMicroKernelTests
             float[] c = (float[])c0.Clone();
             fixed (float* pa = a, pb = b, pc = c)
             {
-                if (wide) ManagedGemmKernel.MicroKernel8x32(kc, pa, mr, pb, nr, beta, pc, ldc);
-                else ManagedGemmKernel.MicroKernel6x16(kc, pa, mr, pb, nr, beta, pc, ldc);
+                if (wide) ManagedGemmKernel.MicroKernel8x32(kc, new ManagedGemmKernel.ConsecutiveTerms(pa, mr), pb, nr, beta, pc, ldc);
+                else ManagedGemmKernel.MicroKernel6x16(kc, new ManagedGemmKernel.ConsecutiveTerms(pa, mr), pb, nr, beta, pc, ldc);
             }
             for (int i = 0; i < mr; i++)
                 for (int j = 0; j < ldc; j++)
