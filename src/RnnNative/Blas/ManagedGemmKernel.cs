@@ -4,7 +4,8 @@ namespace RnnNative.Blas;
 
 /// <summary>
 /// Single-threaded, cache-blocked SGEMM in the style of BLIS/GotoBLAS: B is packed into (KC × NR) panels,
-/// A (scaled by alpha) into (MR × KC) panels, and an MR×NR register-tile FMA micro-kernel sweeps them. Two tiles:
+/// A (scaled by alpha) into (MR × KC) panels or, with alpha = 1, read in place, and an MR×NR register-tile FMA
+/// micro-kernel sweeps them. Two tiles:
 /// 8×32 with 16 Vector512 accumulators where Vector512 is accelerated (AVX-512: 32 vector registers), else 6×16
 /// with 12 Vector256 accumulators (AVX2: 16 registers). Either way a C element sums its k terms in the same order
 /// with the same FMA, so both tiles give identical bits. Packing absorbs the transposes and leading dimensions;
@@ -100,7 +101,7 @@ internal static unsafe partial class ManagedGemmKernel
         float beta, float* c, int ldc)
     {
         int mrFull = RowsOf(wide), nrFull = ColumnsOf(wide);
-        float* scratch = stackalloc float[8 * 32];
+        float* scratch = stackalloc float[8 * 32]; // the larger tile
         for (int jr = 0; jr < nc; jr += nrFull)
         {
             int nr = Math.Min(nrFull, nc - jr);
