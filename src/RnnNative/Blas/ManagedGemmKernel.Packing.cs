@@ -34,9 +34,9 @@ internal static unsafe partial class ManagedGemmKernel
         return new PanelBlock(null, 0, ap, mr, kc, mc, rows: false);
     }
 
-    // B block (kc × nc) as nr-column panels, packed: bp[(jr/nr · kc + p) · nr + j] = B(pc+p, jc+jr+j). (Read in
-    // place, a panel's rows ldb apart fall into few L1 sets when ldb is a multiple of 1024: it is reused by every
-    // A panel, so it is copied once instead.)
+    // B block (kc × nc) as nr-column panels, always packed: bp[(jr/nr · kc + p) · nr + j] = B(pc+p, jc+jr+j). A B
+    // panel is reused by every A panel of the block, and read in place its kc rows, ldb apart, would share a few L1
+    // sets whenever ldb is a multiple of 64; one copy is cheaper.
     private static PanelBlock PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, int nr, float* bp)
     {
         for (int jr = 0; jr < nc; jr += nr)
