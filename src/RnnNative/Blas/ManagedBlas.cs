@@ -2,11 +2,11 @@ namespace RnnNative.Blas;
 
 /// <summary>GEMM in plain C#: cache-blocked, Vector512 or Vector256 FMA micro-kernel (<see cref="ManagedGemmKernel"/>).</summary>
 /// <remarks>
-/// With <see cref="Threads"/> &gt; 1 the larger of m and n is cut into one contiguous slab per thread (rows in
-/// multiples of 6, columns in multiples of 16); each thread packs its own panels, so slabs share nothing and
-/// every element of C is computed in the same order as single-threaded (results are bitwise identical). The slabs
-/// run on a <see cref="ForkJoinPool"/> of this instance (its failure rule: every slab ends, then the first
-/// failure is rethrown).
+/// With <see cref="Threads"/> &gt; 1 the larger of m and n is cut into one contiguous slab per thread (whole
+/// register tiles: 8×32 or 6×16); each thread packs its own panels, so slabs share nothing and every element of C
+/// is computed in the same order as single-threaded (results are bitwise identical). The slabs run on a
+/// <see cref="ForkJoinPool"/> of this instance (its failure rule: every slab ends, then the first failure is
+/// rethrown).
 /// </remarks>
 internal sealed unsafe partial class ManagedBlas : BlasBackend, IPartJob
 {

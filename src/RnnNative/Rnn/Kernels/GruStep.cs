@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RnnNative.Blas;
 using static RnnNative.Kernels.VectorMath;
@@ -13,6 +14,7 @@ namespace RnnNative.Kernels;
 /// </remarks>
 internal static class GruStep
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardStep(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
         Span<float> outputs, Span<float> finalH)
     {
@@ -32,6 +34,7 @@ internal static class GruStep
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardStep(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
         ReadOnlySpan<float> dOutputs, Span<float> dBias, Span<float> dCandidateBias)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RnnNative.Blas;
 using static RnnNative.Kernels.VectorMath;
@@ -13,6 +14,7 @@ namespace RnnNative.Kernels;
 /// </remarks>
 internal static class LstmStep
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardStep(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
         Span<float> outputs, Span<float> finalH, Span<float> finalC)
     {
@@ -29,6 +31,7 @@ internal static class LstmStep
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardStep(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
         ReadOnlySpan<float> dOutputs, Span<float> dBias)
     {
