@@ -42,12 +42,14 @@ internal static class BenchCommand
                              then the backend's 1024³ bfloat16 GEMM rate and the check is against the managed
                              emulation (default fp32)
           --json             one JSON object per configuration per line instead of the tables
+          --ranks LIST       data-parallel scaling over mpirun instead (rnn bench --ranks 1 --help)
           --summarize FILE   runs nothing: the medians over the runs whose --json lines were appended to FILE,
                              per cell, backend and threads, as markdown tables (MKL runs by kernel: "mkl-avx512", "mkl-avx2", "mkl")
         """;
 
     public static int Run(string[] args, IAnsiConsole console)
     {
+        if (args.Contains("--ranks")) return BenchRanks.Run(args, console);
         var a = CommandLine.Parse("bench", args, Values, ["--help", "--json"]);
         if (a.Has("--help"))
         {
@@ -95,7 +97,7 @@ internal static class BenchCommand
         }
     }
 
-    private static BenchmarkOptions Options(CommandLine a)
+    internal static BenchmarkOptions Options(CommandLine a)
     {
         var defaults = new BenchmarkOptions();
         return new BenchmarkOptions
@@ -113,7 +115,7 @@ internal static class BenchCommand
     }
 
     // --backend: the listed kinds (an unavailable one is an error); absent: every kind that loads here.
-    private static List<BlasKind> BackendList(CommandLine a)
+    internal static List<BlasKind> BackendList(CommandLine a)
     {
         if (a.String("--backend") is not { } text)
             return Backends.Choices.Values.Where(k => BlasBackend.IsAvailable(k, out _)).ToList();
