@@ -18,7 +18,7 @@ namespace RnnNative.Benchmarking;
 /// </remarks>
 public static class RankBenchmark
 {
-    private const int Fields = 8; // per rank: step, compute, all-reduce, wait, transfer, FMA, CPUs, allocated
+    private const int Fields = 9; // per rank: step, compute, all-reduce, wait, transfer, FMA, CPUs, allocated, compute CPU
 
     /// <summary>Runs <paramref name="options"/> (<see cref="BenchmarkOptions.Batch"/> is the global batch) on every rank of <paramref name="ranks"/>.</summary>
     /// <exception cref="ArgumentException">A bad option, or a batch the ranks do not divide.</exception>
@@ -58,22 +58,26 @@ public static class RankBenchmark
         return Result(options, ranks.Size, blas, reducer.LastLength, all, load);
     }
 
-    // Timed steps: mine[0..2] = median step, compute (step − all-reduce) and all-reduce ms; returns bytes allocated per step.
+    // Timed steps: mine[0..2] = median step, compute (step − all-reduce) and all-reduce ms, mine[8] = median CPU ms of
+    // the compute (this thread's; the BLAS runs on it with one thread); returns bytes allocated per step.
     private static long TimeSteps(Session session, Node train, FeedDict feeds, TimedAllReduce reducer, int steps, double[] mine)
     {
         var step = new double[steps];
         var compute = new double[steps];
         var reduce = new double[steps];
+        var computeCpu = new double[steps];
         long allocatedBefore = TrainingBenchmark.AllocatedBytes(session);
         for (int i = 0; i < steps; i++)
         {
+            long cpu = ThreadCpuTime.Nanoseconds();
             long start = Stopwatch.GetTimestamp();
             session.Run(train, feeds);
             long ticks = Stopwatch.GetTimestamp() - start;
             (step[i], reduce[i], compute[i]) = (Ms(ticks), Ms(reducer.LastTicks), Ms(ticks - reducer.LastTicks));
+            computeCpu[i] = (ThreadCpuTime.Nanoseconds() - cpu - reducer.LastCpuNanoseconds) * 1e-6;
         }
         long allocated = (TrainingBenchmark.AllocatedBytes(session) - allocatedBefore) / steps;
-        (mine[0], mine[1], mine[2]) = (Median(step), Median(compute), Median(reduce));
+        (mine[0], mine[1], mine[2], mine[8]) = (Median(step), Median(compute), Median(reduce), Median(computeCpu));
         return allocated;
     }
 
@@ -111,7 +115,7 @@ public static class RankBenchmark
             SamplesPerSec = o.Batch / stepMs * 1e3, StepMs = stepMs, ComputeMs = Mean(1),
             ComputeMsSlowestRank = rows.Max(r => r[1]), ComputeMsFastestRank = rows.Min(r => r[1]),
             AllReduceMs = Mean(2), AllReducePercent = Mean(2) / stepMs * 100, WaitMs = Mean(3), TransferMs = Mean(4),
-            ReducedFloats = reducedFloats, FmaGflopsPerRank = Mean(5), CpusPerRank = (int)rows.Min(r => r[6]),
+            ComputeCpuMs = ThreadCpuTime.IsAvailable ? Mean(8) : null, ReducedFloats = reducedFloats, FmaGflopsPerRank = Mean(5), CpusPerRank = (int)rows.Min(r => r[6]),
             AllocatedBytesPerStep = (long)rows[0][7], LoadAverage = load, Cpu = CpuFeatures.Current.ModelName,
             YieldWhenIdle = Environment.GetEnvironmentVariable("OMPI_MCA_mpi_yield_when_idle") is "1" or "true",
         };

@@ -49,6 +49,12 @@ public sealed record RankBenchmarkResult
     public required double ComputeMsSlowestRank { get; init; }
     /// <summary><see cref="ComputeMs"/> of the fastest rank.</summary>
     public required double ComputeMsFastestRank { get; init; }
+    /// <summary>
+    /// Median CPU time of the compute on the rank's thread, ms (null where it cannot be read): unlike
+    /// <see cref="ComputeMs"/> it leaves out time the thread waited for a core, so on a shared machine it is the
+    /// better measure of what the slice costs. Counts the thread that runs the graph (all of the work with one BLAS thread).
+    /// </summary>
+    public double? ComputeCpuMs { get; init; }
     /// <summary>Median all-reduce of the gradient slab and the loss, waiting for the slowest rank included, ms.</summary>
     public required double AllReduceMs { get; init; }
     /// <summary><see cref="AllReduceMs"/> ÷ <see cref="StepMs"/> × 100.</summary>

@@ -19,16 +19,21 @@ internal sealed class TimedAllReduce(ICommunicator communicator) : IGradientRedu
     /// <summary>Ticks the last call spent in the barrier (0 without <see cref="BarrierFirst"/>).</summary>
     public long LastWaitTicks { get; private set; }
 
+    /// <summary>CPU time of this thread in the last call, ns (busy-polling for the other ranks included).</summary>
+    public long LastCpuNanoseconds { get; private set; }
+
     /// <summary>Floats reduced by the last call: the gradient slab and the loss.</summary>
     public int LastLength { get; private set; }
 
     public void Reduce(Span<float> gradientsAndLoss)
     {
+        long cpu = ThreadCpuTime.Nanoseconds();
         long start = Stopwatch.GetTimestamp();
         if (BarrierFirst) communicator.Barrier();
         long arrived = Stopwatch.GetTimestamp();
         communicator.AllReduceMean(gradientsAndLoss);
         long end = Stopwatch.GetTimestamp();
         (LastTicks, LastWaitTicks, LastLength) = (end - start, arrived - start, gradientsAndLoss.Length);
+        LastCpuNanoseconds = ThreadCpuTime.Nanoseconds() - cpu;
     }
 }

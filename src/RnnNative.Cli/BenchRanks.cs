@@ -118,10 +118,11 @@ internal static class BenchRanks
     private static void WriteTable(IAnsiConsole console, IReadOnlyList<RankBenchmarkResult> results)
     {
         var table = new Table().AddColumns("backend", "ranks", "threads/rank", "samples/s", "× 1 rank", "× if all-reduce free",
-            "step ms", "compute ms (slowest)", "all-reduce ms", "% of step", "wait ms", "transfer ms", "FMA GFLOP/s per rank", "CPUs per rank");
+            "step ms", "compute ms (slowest)", "compute CPU ms", "all-reduce ms", "% of step", "wait ms", "transfer ms", "FMA GFLOP/s per rank", "CPUs per rank");
         foreach (var r in results)
             table.AddRow(r.Backend, N(r.Ranks), N(r.ThreadsPerRank), F(r.SamplesPerSec, 0), Ratio(r.RatioToOneRank), Ratio(r.RatioIfFreeAllReduce),
-                F(r.StepMs, 2), $"{F(r.ComputeMs, 2)} ({F(r.ComputeMsSlowestRank, 2)})", F(r.AllReduceMs, 3), F(r.AllReducePercent, 1),
+                F(r.StepMs, 2), $"{F(r.ComputeMs, 2)} ({F(r.ComputeMsSlowestRank, 2)})",
+                r.ComputeCpuMs is { } cpu ? F(cpu, 2) : "–", F(r.AllReduceMs, 3), F(r.AllReducePercent, 1),
                 F(r.WaitMs, 3), F(r.TransferMs, 3), F(r.FmaGflopsPerRank, 1), N(r.CpusPerRank));
         console.Write(table);
         if (results.Count == 0) return;

@@ -78,6 +78,7 @@ public sealed class BenchRanksTests
             Assert.Equal(r.Batch / r.StepMs * 1e3, r.SamplesPerSec, 1e-6 * r.SamplesPerSec);
             Assert.Equal(r.SamplesPerSec / records[0].SamplesPerSec, r.RatioToOneRank!.Value, 1e-9);
             Assert.Equal(0, r.AllocatedBytesPerStep);
+            Assert.True(r.ComputeCpuMs is > 0, r.ToJson()); // Linux: the thread CPU clock
         }
     }
 }
