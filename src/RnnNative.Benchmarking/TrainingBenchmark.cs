@@ -108,7 +108,7 @@ public static class TrainingBenchmark
     };
 
     // X (B, T, I) uniform in [0, 1) like pixel intensities, labels uniform over the classes.
-    private static FeedDict RandomBatch(SequenceClassifier model, BenchmarkOptions options)
+    internal static FeedDict RandomBatch(SequenceClassifier model, BenchmarkOptions options)
     {
         var random = new Random(options.Seed);
         var x = new float[options.Batch * options.Steps * options.Inputs];
@@ -205,7 +205,7 @@ public static class TrainingBenchmark
     }
 
     // The 1-minute load average from /proc/loadavg; -1 where there is none.
-    private static double LoadAverage()
+    internal static double LoadAverage()
     {
         try
         {

@@ -43,6 +43,7 @@ internal static class BenchCommand
                              emulation (default fp32)
           --json             one JSON object per configuration per line instead of the tables (progress on stderr)
           --quiet            no progress display
+          --ranks LIST       data-parallel scaling over mpirun instead (rnn bench --ranks 1 --help)
           --summarize FILE   runs nothing: the medians over the runs whose --json lines were appended to FILE,
                              per cell, backend and threads, as markdown tables (MKL runs by kernel: "mkl-avx512", "mkl-avx2", "mkl")
         """;
@@ -50,6 +51,7 @@ internal static class BenchCommand
     /// <summary>Runs the command; with --json the progress display goes to <paramref name="errors"/>.</summary>
     public static int Run(string[] args, IAnsiConsole console, IAnsiConsole errors)
     {
+        if (args.Contains("--ranks")) return BenchRanks.Run(args, console);
         var a = CommandLine.Parse("bench", args, Values, ["--help", "--json", "--quiet"]);
         if (a.Has("--help"))
         {
@@ -103,7 +105,7 @@ internal static class BenchCommand
         }
     }
 
-    private static BenchmarkOptions Options(CommandLine a)
+    internal static BenchmarkOptions Options(CommandLine a)
     {
         var defaults = new BenchmarkOptions();
         return new BenchmarkOptions
@@ -121,7 +123,7 @@ internal static class BenchCommand
     }
 
     // --backend: the listed kinds (an unavailable one is an error); absent: every kind that loads here.
-    private static List<BlasKind> BackendList(CommandLine a)
+    internal static List<BlasKind> BackendList(CommandLine a)
     {
         if (a.String("--backend") is not { } text)
             return Backends.Choices.Values.Where(k => BlasBackend.IsAvailable(k, out _)).ToList();

@@ -5,7 +5,7 @@ namespace RnnNative;
 /// <summary>
 /// Every variable's value in one pinned slab, and every trainable variable's gradient in a second slab of
 /// the same layout: optimizers run one loop over the whole slab, and data-parallel training needs one
-/// all-reduce of <see cref="Gradients"/> per step.
+/// all-reduce per step, of <see cref="ReductionBuffer"/>: the gradients followed by the step's loss.
 /// </summary>
 /// <remarks>Slices start on 16-float (64-byte) boundaries so that vector loops over one variable stay aligned.</remarks>
 internal sealed class ParameterSlab
@@ -13,6 +13,8 @@ internal sealed class ParameterSlab
     private const int Alignment = 16;
     private readonly Dictionary<Variable, int> _offsets = [];
     private readonly bool[] _initialized;
+    private readonly float[] _gradientsAndLoss;
+    private Node? _reducedLossNode;   // the loss folded into the last reduction, until taken
 
     public ParameterSlab(IReadOnlyList<Variable> variables, bool bf16Copy = false)
     {
@@ -25,7 +27,7 @@ internal sealed class ParameterSlab
         }
         Size = offset;
         Values = GC.AllocateArray<float>(Size, pinned: true);
-        Gradients = GC.AllocateArray<float>(Size, pinned: true);
+        _gradientsAndLoss = GC.AllocateArray<float>(Size + 1, pinned: true);
         _initialized = new bool[Variables.Length];
         Bf16 = bf16Copy ? new Bf16Weights(Values) : null;
     }
@@ -43,7 +45,28 @@ internal sealed class ParameterSlab
     public float[] Values { get; }
 
     /// <summary>Gradients of the last training step: (Size), same layout as <see cref="Values"/>.</summary>
-    public float[] Gradients { get; }
+    public Span<float> Gradients => _gradientsAndLoss.AsSpan(0, Size);
+
+    /// <summary>
+    /// (Size + 1): <see cref="Gradients"/> followed by the step's loss, so that a gradient reducer combines both in
+    /// one collective (data parallelism: one all-reduce per step gives the averaged gradients and the global loss).
+    /// </summary>
+    public Span<float> ReductionBuffer => _gradientsAndLoss;
+
+    /// <summary>Records that the last step reduced <paramref name="loss"/>'s value with the gradients (its result is the last element of <see cref="ReductionBuffer"/>).</summary>
+    public void MarkLossReduced(Node loss) => _reducedLossNode = loss;
+
+    /// <summary>
+    /// The reduced value of <paramref name="loss"/> from the last training step, once: true and the value when that
+    /// step folded this node into its reduction; false when it did not (no reducer, another loss node, or already taken).
+    /// </summary>
+    public bool TakeReducedLoss(Node loss, out float value)
+    {
+        value = _gradientsAndLoss[Size];
+        if (!ReferenceEquals(_reducedLossNode, loss)) return false;
+        _reducedLossNode = null;
+        return true;
+    }
 
     public int OffsetOf(Variable v) => _offsets.TryGetValue(v, out int offset) ? offset
         : throw new InvalidOperationException(
@@ -51,7 +74,7 @@ internal sealed class ParameterSlab
 
     public Span<float> ValuesOf(Variable v) => Values.AsSpan(OffsetOf(v), v.Shape.ElementCount);
 
-    public Span<float> GradientOf(Variable v) => Gradients.AsSpan(OffsetOf(v), v.Shape.ElementCount);
+    public Span<float> GradientOf(Variable v) => Gradients.Slice(OffsetOf(v), v.Shape.ElementCount);
 
     public void MarkInitialized(Variable v) => _initialized[Array.IndexOf(Variables, v)] = true;
 

@@ -8,17 +8,21 @@ internal sealed class ApplyGradientsOp : Operation
     private readonly Optimizer _optimizer;
     private readonly Variable[] _variables;
     private readonly Node?[] _grads;
+    private readonly Node _loss;
 
-    public ApplyGradientsOp(Optimizer optimizer, Variable[] variables, Node?[] grads)
-        : base(variables[0].Graph, "ApplyGradients", optimizer.GetType().Name, InputNodes(variables, grads))
+    /// <summary>The op updating <paramref name="variables"/> with <paramref name="grads"/>, the gradients of <paramref name="loss"/>.</summary>
+    public ApplyGradientsOp(Optimizer optimizer, Variable[] variables, Node?[] grads, Node loss)
+        : base(variables[0].Graph, "ApplyGradients", optimizer.GetType().Name, InputNodes(variables, grads, loss))
     {
         _optimizer = optimizer;
         _variables = variables;
         _grads = grads;
+        _loss = loss;
     }
 
-    private static Node[] InputNodes(Variable[] variables, Node?[] grads) =>
-        [.. variables, .. grads.Where(g => g is not null)!];
+    // The loss is an input so that its value is there for the gradient reducer (it is computed for the gradients anyway).
+    private static Node[] InputNodes(Variable[] variables, Node?[] grads, Node loss) =>
+        [.. variables, .. grads.Where(g => g is not null)!, loss];
 
     internal sealed class State
     {
@@ -33,15 +37,25 @@ internal sealed class ApplyGradientsOp : Operation
         var state = s.State<State>(this);
         if (state.Runs.Length == 0) Initialize(state, slab);
         GatherGradients(s, slab);
-        _optimizer.GradientReducer?.Reduce(slab.Gradients);
+        if (_optimizer.GradientReducer is { } reducer) Reduce(s, slab, reducer);
         if (_optimizer.ClipNorm is float clip) ClipByGlobalNorm(slab, state, clip);
         float lr = _optimizer.LearningRateAt(state.Step);
         state.Step++;
         foreach (var (start, length) in state.Runs)
         {
-            _optimizer.Update(slab.Values.AsSpan(start, length), slab.Gradients.AsSpan(start, length),
+            _optimizer.Update(slab.Values.AsSpan(start, length), slab.Gradients.Slice(start, length),
                 SlotRun(state.Slot0, start, length), SlotRun(state.Slot1, start, length), lr, state.Step);
         }
+    }
+
+    // One reduction of the gradients and the loss (Σ of its elements: the objective the gradients are of) together:
+    // data-parallel training then needs one collective per step for both.
+    private void Reduce(Session s, ParameterSlab slab, IGradientReducer reducer)
+    {
+        var buffer = slab.ReductionBuffer;
+        buffer[^1] = TensorPrimitives.Sum<float>(s.F(_loss));
+        reducer.Reduce(buffer);
+        slab.MarkLossReduced(_loss);
     }
 
     internal OptimizerState Capture(Session s)
@@ -102,13 +116,13 @@ internal sealed class ApplyGradientsOp : Operation
     private static void ClipByGlobalNorm(ParameterSlab slab, State state, float clip)
     {
         double sumSquares = 0;
-        foreach (var (start, length) in state.Runs) sumSquares += TensorPrimitives.SumOfSquares<float>(slab.Gradients.AsSpan(start, length));
+        foreach (var (start, length) in state.Runs) sumSquares += TensorPrimitives.SumOfSquares<float>(slab.Gradients.Slice(start, length));
         double norm = Math.Sqrt(sumSquares);
         if (norm <= clip) return;
         float scale = (float)(clip / norm);
         foreach (var (start, length) in state.Runs)
         {
-            var g = slab.Gradients.AsSpan(start, length);
+            var g = slab.Gradients.Slice(start, length);
             TensorPrimitives.Multiply(g, scale, g);
         }
     }

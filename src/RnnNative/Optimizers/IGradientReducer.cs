@@ -2,11 +2,15 @@ namespace RnnNative;
 
 /// <summary>
 /// Combines the gradient slab across workers before the update, e.g. the all-reduce mean of data-parallel
-/// training (RnnNative.Distributed.GradientAverager). Called once per training step with the whole slab, after the
-/// gradients are gathered and before clipping and the optimizer's update, so every worker applies the same step.
+/// training (RnnNative.Distributed.GradientAverager). Called once per training step with the whole slab followed by
+/// the step's loss, after the gradients are gathered and before clipping and the optimizer's update, so every worker
+/// applies the same step and one collective also gives the global loss.
 /// </summary>
 public interface IGradientReducer
 {
-    /// <summary>Replaces <paramref name="gradients"/> (the whole slab, every rank the same length) in place. Must not allocate.</summary>
-    void Reduce(Span<float> gradients);
+    /// <summary>
+    /// Replaces <paramref name="gradientsAndLoss"/> in place: the whole gradient slab (every rank the same length),
+    /// then one float, the loss of this worker's batch (the training loop reports the reduced value). Must not allocate.
+    /// </summary>
+    void Reduce(Span<float> gradientsAndLoss);
 }

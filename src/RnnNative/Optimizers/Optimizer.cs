@@ -17,8 +17,8 @@ public abstract class Optimizer(float learningRate)
     public float? ClipNorm { get; init; }
 
     /// <summary>
-    /// Called once per update with the whole gradient slab before clipping and the update (null: none); set it
-    /// before the first training step. Data-parallel training sets the all-reduce mean here.
+    /// Called once per update with the whole gradient slab and the loss after it, before clipping and the update
+    /// (null: none); set it before the first training step. Data-parallel training sets the all-reduce mean here.
     /// </summary>
     public IGradientReducer? GradientReducer { get; set; }
 
@@ -28,7 +28,7 @@ public abstract class Optimizer(float learningRate)
         var variables = (varList ?? loss.Graph.TrainableVariables).ToArray();
         if (variables.Length == 0) throw new ArgumentException("Minimize: there are no variables to train.");
         var grads = loss.Graph.Gradients(loss, variables);
-        return new ApplyGradientsOp(this, variables, grads);
+        return new ApplyGradientsOp(this, variables, grads, loss);
     }
 
     /// <summary>Number of slab-sized state vectors (slots) the optimizer keeps, e.g. 2 for Adam's m and v.</summary>

@@ -7,6 +7,9 @@ namespace RnnNative.Training;
 /// What the training loop and the evaluator do differently when they run on rank r of N
 /// (<see cref="TrainingLoopOptions.Communicator"/>): their share of each batch, the global mean of the batch loss,
 /// and evaluation sums over the ranks. Every member allocates nothing per call.
+/// The global loss comes from the step's gradient all-reduce, which carries the loss as one more float
+/// (<see cref="IGradientReducer"/>): one collective per step. Only a train op without a reducer, or one minimising
+/// another node than the loop's loss, costs a second all-reduce of the loss alone.
 /// </summary>
 /// <remarks>
 /// <para>Each rank reads the r-th contiguous slice of every global batch of the same seeded epoch order
@@ -20,8 +23,15 @@ internal sealed class DistributedTraining
 {
     private readonly float[] _loss = new float[1];
     private readonly double[] _sums = new double[3];
+    private readonly Session? _session;
+    private readonly Node? _lossNode;
 
-    public DistributedTraining(ICommunicator? communicator) => Communicator = communicator ?? SingleProcessCommunicator.Instance;
+    /// <summary>Rank r of <paramref name="communicator"/> (null: one process), training <paramref name="lossNode"/> in <paramref name="session"/>.</summary>
+    public DistributedTraining(ICommunicator? communicator, Session? session = null, Node? lossNode = null)
+    {
+        Communicator = communicator ?? SingleProcessCommunicator.Instance;
+        (_session, _lossNode) = (session, lossNode);
+    }
 
     public ICommunicator Communicator { get; }
 
@@ -37,6 +47,7 @@ internal sealed class DistributedTraining
     public float GlobalMean(float loss)
     {
         if (!IsDistributed) return loss;
+        if (_lossNode is not null && _session!.Parameters.TakeReducedLoss(_lossNode, out float reduced)) return reduced;
         _loss[0] = loss;
         Communicator.AllReduceMean(_loss);
         return _loss[0];

@@ -47,7 +47,7 @@ public sealed class TrainingLoop
         _session = session;
         Options = options;
         _fetches = [trainOp, loss, .. extraFetches ?? []];
-        _ranks = new DistributedTraining(options.Communicator);
+        _ranks = new DistributedTraining(options.Communicator, session, loss);
         State = new TrainingState(1, 0, 0, options.ShuffleSeed);
     }
 

@@ -83,7 +83,7 @@ public sealed class Bf16SessionTests
         foreach (var s in new[] { emulated, fp32 })
             foreach (var v in model.Graph.GlobalVariables) s.Assign(v, mkl.Read(v));
         foreach (var s in new[] { mkl, emulated, fp32 }) s.Run(model.TrainOp, feeds);
-        float[] gm = mkl.Parameters.Gradients, ge = emulated.Parameters.Gradients, gf = fp32.Parameters.Gradients;
+        float[] gm = mkl.Parameters.Gradients.ToArray(), ge = emulated.Parameters.Gradients.ToArray(), gf = fp32.Parameters.Gradients.ToArray();
         double scale = gf.Max(Math.Abs), mklVsEmulated = MaxDifference(gm, ge), bf16VsFp32 = MaxDifference(ge, gf);
         Assert.True(mklVsEmulated <= 2e-3 * scale, $"MKL vs emulation: max |difference| {mklVsEmulated:E2}, gradient scale {scale:E2}");
         Assert.True(bf16VsFp32 > 1e-5 * scale, $"bf16 vs fp32 differ by only {bf16VsFp32:E2}: operands not rounded?");
