@@ -81,7 +81,7 @@ internal static class TrainCommand
         string? outOption = TrainChecks.OutFolder(a.String("--out"), null);
         using var run = TrainRun.Create(a);
         if (saved is not null) TrainResume.Apply(run, saved, resumeDir!);
-        if (!run.Ranks.IsRoot) return TrainRanks.Follow(run.Trainer, run.Epochs, () => run.Fit(cancellation));
+        if (!run.Ranks.IsRoot) return TrainRanks.Finish(run.Ranks, TrainRanks.Follow(run.Trainer, run.Epochs, () => run.Fit(cancellation)));
         var folder = new RunFolder(resumeDir ?? outOption ?? RunFolders.CreateNew("runs", DateTime.UtcNow));
         if (saved is null) RunFolderClaim.ForNewRun(folder, named: outOption is not null, overwrite: a.Has("--overwrite"));
         Directory.CreateDirectory(folder.Path);
@@ -96,9 +96,9 @@ internal static class TrainCommand
         console.WriteLine($"run:     {folder.Path}");
         var history = new TrainView(console, run.Epochs, a.Has("--quiet")).Run(run.Trainer, () => run.Fit(cancellation));
         if (history.Count > 0) TrainRanks.WriteSummary(console, run.Trainer, run.Ranks);
-        return Summarize(console, recorder, folder, history, run.Stopping, () => ChosenModel.ScoreOnTest(folder.Best, run.Session,
+        return TrainRanks.Finish(run.Ranks, Summarize(console, recorder, folder, history, run.Stopping, () => ChosenModel.ScoreOnTest(folder.Best, run.Session,
             new Evaluator(run.Model, run.Session, run.Trainer.Evaluator.BatchSize), run.Data.Test), run.Epochs,
-            cancellation.IsCancellationRequested || run.Trainer.Loop.StoppedByRequest);
+            cancellation.IsCancellationRequested || run.Trainer.Loop.StoppedByRequest));
     }
 
     private static void WriteHeader(IAnsiConsole console, TrainRun run, ResumeState? resumed)
