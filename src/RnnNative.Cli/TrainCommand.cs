@@ -57,7 +57,8 @@ internal static class TrainCommand
           --resume DIR       continue the run in DIR from its resume.ckpt, bit-identical to a run never stopped;
                              its options come from there: only --epochs (to extend it), --save-every and --quiet
                              may be given with it
-        Ctrl+C stops after the current batch, saves, and prints the command that continues the run.
+        Ctrl+C stops after the current batch, saves, and prints the command that continues the run;
+        under mpirun (which aborts the job on Ctrl+C) send SIGUSR1 to mpirun instead: kill -USR1 <pid>.
         """;
 
     /// <summary>
