@@ -15,14 +15,15 @@ public sealed class ResumeUnderMpirunTests
 
     private static MpiProbe.Run TwoRanks(params string[] args) => TwoRanksWith([], args);
 
-    // `exports`: NAME=VALUE pairs set on every rank (mpirun -x).
-    private static MpiProbe.Run TwoRanksWith(string[] exports, string[] args) => MpiProbe.Start(MpiProbe.Mpirun ?? "mpirun",
+    // `exports`: NAME=VALUE pairs set on every rank (mpirun -x); `whileRunning` gets mpirun's process id.
+    private static MpiProbe.Run TwoRanksWith(string[] exports, string[] args, Action<int>? whileRunning = null) => MpiProbe.Start(
+        MpiProbe.Mpirun ?? "mpirun",
         ["--allow-run-as-root", "--oversubscribe", "--mca", "mpi_yield_when_idle", "1", "-n", "2", .. exports.SelectMany(e => new[] { "-x", e }),
-         MpiProbe.DotnetHost, Path.Combine(AppContext.BaseDirectory, "rnn.dll"), .. args], TimeSpan.FromSeconds(120));
+         MpiProbe.DotnetHost, Path.Combine(AppContext.BaseDirectory, "rnn.dll"), .. args], TimeSpan.FromSeconds(120), whileRunning);
 
     // 300 training examples, global batch 100 (50 a rank): 3 steps an epoch.
-    private string[] Train(string run, int epochs) =>
-        ["train", "--data", Cli.InProcessRnn.Digits, "--limit", "300", "--batch", "100", "--epochs", epochs.ToString(), "--units", "16",
+    private string[] Train(string run, int epochs, int examples = 300) =>
+        ["train", "--data", Cli.InProcessRnn.Digits, "--limit", examples.ToString(), "--batch", "100", "--epochs", epochs.ToString(), "--units", "16",
          "--threads", "1", "--backend", "managed", "--validation", "0", "--quiet", "--out", Path.Combine(_root.Path, run)];
 
     [MpiFact]
@@ -59,6 +60,32 @@ public sealed class ResumeUnderMpirunTests
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Contains("resumed: epoch 2, after batch 2 (step 5)", resumed.Output);
         AssertSameWeights("model.ckpt", "4");
+        AssertSameWeights("best.ckpt", null);
+    }
+
+    [MpiFact]
+    public void SigusrToMpirunStopsEveryRankAfterTheSameBatchAndTheResumedRunEndsBitIdentical()
+    {
+        using var folder = _root;
+        // 1,000 examples, global batch 100: 10 steps an epoch, 8 epochs; the signal comes once epoch 1 is saved (the job stops in epoch 2).
+        string[] Long(string run) => Train(run, 8, examples: 1000);
+        var whole = TwoRanks(Long("whole"));
+        Assert.True(whole.ExitCode == 0, whole.ToString());
+        string part = Path.Combine(_root.Path, "part");
+        var stopped = TwoRanksWith([], Long("part"), mpirun =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!File.Exists(Path.Combine(part, "resume.ckpt")) && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(5);
+            using var kill = System.Diagnostics.Process.Start("kill", ["-USR1", mpirun.ToString()]);
+            kill.WaitForExit();
+        });
+        Assert.False(stopped.TimedOut, stopped.ToString());
+        Assert.True(stopped.ExitCode == 130, stopped.ToString()); // 0 would mean the run ended before the signal
+        Assert.Single(Regex.Matches(stopped.Output, "continue with: rnn train --resume " + Regex.Escape(part)));
+
+        var resumed = TwoRanks("train", "--resume", part, "--quiet");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        AssertSameWeights("model.ckpt", "8");
         AssertSameWeights("best.ckpt", null);
     }
 
