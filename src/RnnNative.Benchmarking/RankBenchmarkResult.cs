@@ -63,7 +63,7 @@ public sealed record RankBenchmarkResult
     public required double WaitMs { get; init; }
     /// <summary>Barrier phase: median all-reduce once every rank has arrived, ms.</summary>
     public required double TransferMs { get; init; }
-    /// <summary>Floats per all-reduce: the gradient slab (with alignment padding) and the loss.</summary>
+    /// <summary>Floats per all-reduce: the gradient slab (with alignment padding), the loss and the stop flag.</summary>
     public required int ReducedFloats { get; init; }
     /// <summary>FMA peak of one rank's threads while every rank runs the loop at once, mean over ranks, 10⁹ FLOP/s.</summary>
     public required double FmaGflopsPerRank { get; init; }

@@ -22,7 +22,7 @@ internal sealed class TimedAllReduce(ICommunicator communicator) : IGradientRedu
     /// <summary>CPU time of this thread in the last call, ns (busy-polling for the other ranks included).</summary>
     public long LastCpuNanoseconds { get; private set; }
 
-    /// <summary>Floats reduced by the last call: the gradient slab and the loss.</summary>
+    /// <summary>Floats reduced by the last call: the gradient slab, the loss and the stop flag.</summary>
     public int LastLength { get; private set; }
 
     public void Reduce(Span<float> gradientsAndLoss)

@@ -57,7 +57,8 @@ internal static class TrainCommand
           --resume DIR       continue the run in DIR from its resume.ckpt, bit-identical to a run never stopped;
                              its options come from there: only --epochs (to extend it), --save-every and --quiet
                              may be given with it
-        Ctrl+C stops after the current batch, saves, and prints the command that continues the run.
+        Ctrl+C stops after the current batch, saves, and prints the command that continues the run;
+        under mpirun (which aborts the job on Ctrl+C) send SIGUSR1 to mpirun instead: kill -USR1 <pid>.
         """;
 
     /// <summary>
@@ -81,7 +82,7 @@ internal static class TrainCommand
         string? outOption = TrainChecks.OutFolder(a.String("--out"), null);
         using var run = TrainRun.Create(a);
         if (saved is not null) TrainResume.Apply(run, saved, resumeDir!);
-        if (!run.Ranks.IsRoot) return TrainRanks.Follow(run.Trainer, () => run.Fit(cancellation));
+        if (!run.Ranks.IsRoot) return TrainRanks.Finish(run.Ranks, TrainRanks.Follow(run.Trainer, run.Epochs, () => run.Fit(cancellation)));
         var folder = new RunFolder(resumeDir ?? outOption ?? RunFolders.CreateNew("runs", DateTime.UtcNow));
         if (saved is null) RunFolderClaim.ForNewRun(folder, named: outOption is not null, overwrite: a.Has("--overwrite"));
         Directory.CreateDirectory(folder.Path);
@@ -96,8 +97,9 @@ internal static class TrainCommand
         console.WriteLine($"run:     {folder.Path}");
         var history = new TrainView(console, run.Epochs, a.Has("--quiet")).Run(run.Trainer, () => run.Fit(cancellation));
         if (history.Count > 0) TrainRanks.WriteSummary(console, run.Trainer, run.Ranks);
-        return Summarize(console, recorder, folder, history, run.Stopping, () => ChosenModel.ScoreOnTest(folder.Best, run.Session,
-            new Evaluator(run.Model, run.Session, run.Trainer.Evaluator.BatchSize), run.Data.Test), run.Epochs, cancellation.IsCancellationRequested);
+        return TrainRanks.Finish(run.Ranks, Summarize(console, recorder, folder, history, run.Stopping, () => ChosenModel.ScoreOnTest(folder.Best, run.Session,
+            new Evaluator(run.Model, run.Session, run.Trainer.Evaluator.BatchSize), run.Data.Test), run.Epochs,
+            cancellation.IsCancellationRequested || run.Trainer.Loop.StoppedByRequest));
     }
 
     private static void WriteHeader(IAnsiConsole console, TrainRun run, ResumeState? resumed)

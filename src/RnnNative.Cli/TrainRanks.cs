@@ -25,12 +25,26 @@ internal static class TrainRanks
     /// <summary>The communicator the trainer uses: the MPI world when launched by mpirun (even of one rank), else none.</summary>
     public static ICommunicator? ForTrainer(ICommunicator ranks) => ranks is MpiCommunicator ? ranks : null;
 
-    /// <summary>A rank other than 0: trains in step with the others, prints and writes nothing.</summary>
-    public static int Follow(Trainer trainer, Func<IReadOnlyList<EpochMetrics>> fit)
+    /// <summary>
+    /// A rank other than 0: trains in step with the others, prints and writes nothing; exits as rank 0 does: 130 when
+    /// a stop request (on any rank) ended the run before its <paramref name="epochs"/>, else 0.
+    /// </summary>
+    public static int Follow(Trainer trainer, int epochs, Func<IReadOnlyList<EpochMetrics>> fit)
     {
         trainer.Progress = null;
         var history = fit();
-        return history.Count > 0 && history[^1].Completed ? 0 : 130;
+        if (history.Count == 0 || !history[^1].Completed) return 130;
+        return history[^1].Epoch < epochs && trainer.Loop.StoppedByRequest ? 130 : 0;
+    }
+
+    /// <summary>
+    /// Waits until every rank is done, then gives back <paramref name="exitCode"/>: mpirun stops the whole job as soon
+    /// as one rank exits non-zero (130 after a stop), which must not cut rank 0's checkpoint writes and report short.
+    /// </summary>
+    public static int Finish(ICommunicator ranks, int exitCode)
+    {
+        ranks.Barrier();
+        return exitCode;
     }
 
     /// <summary>"training: 1,234 samples/s over 80 steps; all-reduce 0.40 ms per step, 3.1% of the step time".</summary>

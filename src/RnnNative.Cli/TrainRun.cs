@@ -75,10 +75,16 @@ internal sealed class TrainRun : IDisposable
         return run;
     }
 
-    /// <summary>Trains (every rank runs the same fit: the same collectives in the same order).</summary>
-    public IReadOnlyList<EpochMetrics> Fit(CancellationToken cancellation) => Validation is null
-        ? Trainer.Fit(Train, null, cancellation)
-        : Trainer.FitWithValidation(Train, Validation, Stopping, cancellation);
+    /// <summary>
+    /// Trains (every rank runs the same fit: the same collectives in the same order; a stop requested on any rank
+    /// stops every rank after the same step, <see cref="TrainingLoop.StoppedByRequest"/>).
+    /// </summary>
+    public IReadOnlyList<EpochMetrics> Fit(CancellationToken cancellation)
+    {
+        using var testStop = StopHookForTests.Attach(Trainer.Loop, Ranks.Rank, cancellation);
+        var token = testStop?.Token ?? cancellation;
+        return Validation is null ? Trainer.Fit(Train, null, token) : Trainer.FitWithValidation(Train, Validation, Stopping, token);
+    }
 
     /// <summary>
     /// The options that rebuild this run exactly: those given, with the data's full path and the epochs, backend,

@@ -5,7 +5,8 @@ namespace RnnNative;
 /// <summary>
 /// Every variable's value in one pinned slab, and every trainable variable's gradient in a second slab of
 /// the same layout: optimizers run one loop over the whole slab, and data-parallel training needs one
-/// all-reduce per step, of <see cref="ReductionBuffer"/>: the gradients followed by the step's loss.
+/// all-reduce per step, of <see cref="ReductionBuffer"/>: the gradients followed by the step's loss and the ranks'
+/// stop flag.
 /// </summary>
 /// <remarks>Slices start on 16-float (64-byte) boundaries so that vector loops over one variable stay aligned.</remarks>
 internal sealed class ParameterSlab
@@ -15,6 +16,7 @@ internal sealed class ParameterSlab
     private readonly bool[] _initialized;
     private readonly float[] _gradientsAndLoss;
     private Node? _reducedLossNode;   // the loss folded into the last reduction, until taken
+    private bool _stopReduced;        // the last reduction carried the stop flag, until taken
 
     public ParameterSlab(IReadOnlyList<Variable> variables, bool bf16Copy = false)
     {
@@ -27,7 +29,7 @@ internal sealed class ParameterSlab
         }
         Size = offset;
         Values = GC.AllocateArray<float>(Size, pinned: true);
-        _gradientsAndLoss = GC.AllocateArray<float>(Size + 1, pinned: true);
+        _gradientsAndLoss = GC.AllocateArray<float>(Size + 2, pinned: true);
         _initialized = new bool[Variables.Length];
         Bf16 = bf16Copy ? new Bf16Weights(Values) : null;
     }
@@ -48,13 +50,32 @@ internal sealed class ParameterSlab
     public Span<float> Gradients => _gradientsAndLoss.AsSpan(0, Size);
 
     /// <summary>
-    /// (Size + 1): <see cref="Gradients"/> followed by the step's loss, so that a gradient reducer combines both in
-    /// one collective (data parallelism: one all-reduce per step gives the averaged gradients and the global loss).
+    /// (Size + 2): <see cref="Gradients"/>, the step's loss, and a stop flag (1 on a rank asked to stop, else 0), so that
+    /// a gradient reducer combines all three in one collective (data parallelism: one all-reduce per step gives the
+    /// averaged gradients, the global loss, and a flag &gt; 0 when any rank asked to stop).
     /// </summary>
     public Span<float> ReductionBuffer => _gradientsAndLoss;
 
-    /// <summary>Records that the last step reduced <paramref name="loss"/>'s value with the gradients (its result is the last element of <see cref="ReductionBuffer"/>).</summary>
-    public void MarkLossReduced(Node loss) => _reducedLossNode = loss;
+    /// <summary>
+    /// This rank's request to stop training (e.g. Ctrl+C), sampled by the training op just before its reduction: the
+    /// flag it puts in <see cref="ReductionBuffer"/>. Set by the training loop once per run.
+    /// </summary>
+    public CancellationToken StopRequest { get; set; }
+
+    /// <summary>Records that the last step reduced <paramref name="loss"/>'s value and the stop flag with the gradients.</summary>
+    public void MarkLossReduced(Node loss) => (_reducedLossNode, _stopReduced) = (loss, true);
+
+    /// <summary>
+    /// Whether any rank asked to stop, from the last step's reduction, once: true and the answer when that step carried
+    /// the stop flag; false when it did not (no reducer, or already taken).
+    /// </summary>
+    public bool TakeReducedStop(out bool anyRankStops)
+    {
+        anyRankStops = _gradientsAndLoss[Size + 1] > 0;
+        if (!_stopReduced) return false;
+        _stopReduced = false;
+        return true;
+    }
 
     /// <summary>
     /// The reduced value of <paramref name="loss"/> from the last training step, once: true and the value when that

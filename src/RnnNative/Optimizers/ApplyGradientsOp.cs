@@ -48,12 +48,14 @@ internal sealed class ApplyGradientsOp : Operation
         }
     }
 
-    // One reduction of the gradients and the loss (Σ of its elements: the objective the gradients are of) together:
-    // data-parallel training then needs one collective per step for both.
+    // One reduction of the gradients, the loss (Σ of its elements: the objective the gradients are of) and the stop
+    // flag together: data-parallel training then needs one collective per step for all three, and every rank learns
+    // in the same step that some rank was asked to stop.
     private void Reduce(Session s, ParameterSlab slab, IGradientReducer reducer)
     {
         var buffer = slab.ReductionBuffer;
-        buffer[^1] = TensorPrimitives.Sum<float>(s.F(_loss));
+        buffer[^2] = TensorPrimitives.Sum<float>(s.F(_loss));
+        buffer[^1] = slab.StopRequest.IsCancellationRequested ? 1 : 0;
         reducer.Reduce(buffer);
         slab.MarkLossReduced(_loss);
     }

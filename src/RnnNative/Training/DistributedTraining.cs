@@ -7,9 +7,9 @@ namespace RnnNative.Training;
 /// What the training loop and the evaluator do differently when they run on rank r of N
 /// (<see cref="TrainingLoopOptions.Communicator"/>): their share of each batch, the global mean of the batch loss,
 /// and evaluation sums over the ranks. Every member allocates nothing per call.
-/// The global loss comes from the step's gradient all-reduce, which carries the loss as one more float
-/// (<see cref="IGradientReducer"/>): one collective per step. Only a train op without a reducer, or one minimising
-/// another node than the loop's loss, costs a second all-reduce of the loss alone.
+/// The global loss and the stop decision come from the step's gradient all-reduce, which carries the loss and a stop
+/// flag as two more floats (<see cref="IGradientReducer"/>): one collective per step. Only a train op without a
+/// reducer, or one minimising another node than the loop's loss, costs a second all-reduce, of those two floats.
 /// </summary>
 /// <remarks>
 /// <para>Each rank reads the r-th contiguous slice of every global batch of the same seeded epoch order
@@ -21,7 +21,7 @@ namespace RnnNative.Training;
 /// </remarks>
 internal sealed class DistributedTraining
 {
-    private readonly float[] _loss = new float[1];
+    private readonly float[] _lossAndStop = new float[2];
     private readonly double[] _sums = new double[3];
     private readonly Session? _session;
     private readonly Node? _lossNode;
@@ -43,14 +43,26 @@ internal sealed class DistributedTraining
     /// <summary>Whether the last partial batch of <paramref name="count"/> samples must be dropped: it would not split evenly.</summary>
     public bool MustDropLastBatch(int count, int batchSize) => IsDistributed && count % batchSize % Communicator.Size != 0;
 
-    /// <summary>(1/N)·Σ_r loss_r: the mean loss of the global batch (slices of equal size).</summary>
-    public float GlobalMean(float loss)
+    /// <summary>
+    /// After a step: (1/N)·Σ_r loss_r, the mean loss of the global batch (slices of equal size), and whether any rank
+    /// was asked to stop (<paramref name="stopRequested"/> on one process). Every rank gets the same answer for the same
+    /// step, so all stop after it: from the step's gradient all-reduce when it carried both, else from one all-reduce
+    /// of (loss, flag).
+    /// </summary>
+    public (float Loss, bool Stop) AfterStep(float loss, bool stopRequested)
     {
-        if (!IsDistributed) return loss;
-        if (_lossNode is not null && _session!.Parameters.TakeReducedLoss(_lossNode, out float reduced)) return reduced;
-        _loss[0] = loss;
-        Communicator.AllReduceMean(_loss);
-        return _loss[0];
+        if (!IsDistributed) return (loss, stopRequested);
+        bool stopCarried = false, anyStops = false;
+        if (_lossNode is not null)
+        {
+            var slab = _session!.Parameters;
+            stopCarried = slab.TakeReducedStop(out anyStops);
+            if (slab.TakeReducedLoss(_lossNode, out float reduced) && stopCarried) return (reduced, anyStops);
+        }
+        _lossAndStop[0] = loss;
+        _lossAndStop[1] = (stopCarried ? anyStops : stopRequested) ? 1 : 0;
+        Communicator.AllReduceMean(_lossAndStop);
+        return (_lossAndStop[0], _lossAndStop[1] > 0);
     }
 
     /// <summary>(Σ_r lossSum_r, Σ_r correct_r, Σ_r count_r): evaluation figures summed over the ranks.</summary>

@@ -21,7 +21,8 @@ namespace RnnNative.Training;
 /// <para>A run ends after <see cref="TrainingLoopOptions.Epochs"/> epochs, after
 /// <see cref="TrainingLoopOptions.MaxSteps"/> steps (possibly inside an epoch, which is then reported with
 /// <see cref="EpochResult.Completed"/> = false), or after the batch during which cancellation was requested
-/// (that epoch too is evaluated and reported, not completed).</para>
+/// (that epoch too is evaluated and reported, not completed); under a communicator, after the step in which any rank's
+/// token was found cancelled, the same step on every rank (<see cref="StoppedByRequest"/>).</para>
 /// <para><see cref="State"/> and <see cref="EpochLossSum"/> are the loop position an exact resume saves (with the
 /// optimizer's moments and step, see <see cref="ResumeState"/>) and gives back to <see cref="Continue(IBatchSource, TrainingState, double, CancellationToken)"/>;
 /// <see cref="BatchCompleted"/> is where to save it every N steps. The caller initialises (or restores) the variables first.</para>
@@ -34,6 +35,7 @@ public sealed class TrainingLoop
     private readonly DistributedTraining _ranks;
     private Batcher? _batcher;
     private bool _stopRequested;
+    private bool _stopAgreed;   // distributed: some rank was asked to stop, learnt by every rank in the same step
 
     /// <summary>A loop running <paramref name="trainOp"/> and fetching <paramref name="loss"/> (a scalar) and <paramref name="extraFetches"/> each step.</summary>
     public TrainingLoop(Session session, Node trainOp, Node loss, TrainingLoopOptions options, IReadOnlyList<Node>? extraFetches = null)
@@ -86,6 +88,13 @@ public sealed class TrainingLoop
     /// <summary>Ends <see cref="Fit"/> after the current epoch (e.g. early stopping, from <see cref="EpochCompleted"/>).</summary>
     public void RequestStop() => _stopRequested = true;
 
+    /// <summary>
+    /// Whether the last run ended because a stop was requested through its cancellation token: on one process that
+    /// token; under <see cref="TrainingLoopOptions.Communicator"/> any rank's, which every rank learns from the same
+    /// step's all-reduce, so all ranks stop after that same step.
+    /// </summary>
+    public bool StoppedByRequest { get; private set; }
+
     /// <summary>Whether <see cref="TrainingLoopOptions.MaxSteps"/> steps are done.</summary>
     public bool BudgetSpent => State.Step >= (Options.MaxSteps ?? long.MaxValue);
 
@@ -123,9 +132,9 @@ public sealed class TrainingLoop
         if (start.Batch == batches) (start, startEpochLossSum) = (start with { Epoch = start.Epoch + 1, Batch = 0 }, null);
         var history = new List<EpochResult>();
         State = start;
-        _stopRequested = false;
+        (_stopRequested, _stopAgreed) = (false, false);
         _clock.Restart();
-        for (int epoch = start.Epoch; (Options.Epochs is not { } e || epoch <= e) && !BudgetSpent && !_stopRequested && !cancellation.IsCancellationRequested; epoch++)
+        for (int epoch = start.Epoch; (Options.Epochs is not { } e || epoch <= e) && !BudgetSpent && !_stopRequested && !MustStop(cancellation); epoch++)
         {
             bool first = epoch == start.Epoch;
             var result = TrainEpoch(data, epoch, first ? start.Batch : 0, first ? startEpochLossSum : null, cancellation);
@@ -135,8 +144,14 @@ public sealed class TrainingLoop
             EpochCompleted?.Invoke(result);
             if (!result.Completed) break;
         }
+        StoppedByRequest = MustStop(cancellation);
         return history;
     }
+
+    // One process stops on its own token, checked before each step. Ranks stop only on the flag they all got from the
+    // same step's reduction (each rank's token is read inside that step): a rank's own token could be seen at
+    // another step than the other ranks', leaving one rank waiting in an all-reduce the others never join.
+    private bool MustStop(CancellationToken cancellation) => _ranks.IsDistributed ? _stopAgreed : cancellation.IsCancellationRequested;
 
     /// <summary>
     /// One pass over <paramref name="data"/> in the order of <paramref name="epoch"/> (1-based), stopped early by
@@ -144,8 +159,11 @@ public sealed class TrainingLoop
     /// </summary>
     /// <exception cref="ArgumentException">The source is empty, or has no full batch when partial batches are dropped.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
-    public EpochResult TrainEpoch(IBatchSource data, int epoch, CancellationToken cancellation = default) =>
-        TrainEpoch(data, epoch, 0, null, cancellation);
+    public EpochResult TrainEpoch(IBatchSource data, int epoch, CancellationToken cancellation = default)
+    {
+        _stopAgreed = false;
+        return TrainEpoch(data, epoch, 0, null, cancellation);
+    }
 
     // The epoch's batches from index `first` (0-based) on; with `carriedLossSum` (the losses of batches 0..first-1)
     // the reported mean is over the whole epoch, else over the batches run here.
@@ -156,15 +174,16 @@ public sealed class TrainingLoop
         batcher.BeginEpoch(epoch - 1);
         if (!_clock.IsRunning) _clock.Start();
         State = State with { Epoch = epoch, Batch = first };
+        _session.Parameters.StopRequest = cancellation;
         long start = Stopwatch.GetTimestamp();
         double lossSum = carriedLossSum ?? 0, rate = 0;
         int batches = batcher.BatchesPerEpoch, done = first, counted = carriedLossSum is null ? first : 0;
         EpochLossSum = lossSum;
         int examplesPerEpoch = batcher.DropLast ? batches * batcher.BatchSize : batcher.Count;
         int items = 0, itemsPerEpoch = examplesPerEpoch * data.ItemsPerExample;
-        while (done < batches && !BudgetSpent && !cancellation.IsCancellationRequested)
+        while (done < batches && !BudgetSpent && !MustStop(cancellation))
         {
-            var (loss, _) = Step(data, batcher.BatchIndices(done), epoch, done);
+            float loss = Step(data, batcher.BatchIndices(done), epoch, done, cancellation);
             lossSum += loss;
             EpochLossSum = lossSum;
             items += batcher.GlobalBatchIndices(done).Length * data.ItemsPerExample;
@@ -184,18 +203,19 @@ public sealed class TrainingLoop
     }
 
     // One update on the batch at `indices`: fill, run, check the loss, hand the extra values to the source.
-    private (float Loss, int Size) Step(IBatchSource data, ReadOnlySpan<int> indices, int epoch, int batch)
+    private float Step(IBatchSource data, ReadOnlySpan<int> indices, int epoch, int batch, CancellationToken cancellation)
     {
         var feeds = data.Fill(indices);
         var values = _session.Run(_fetches, feeds.Feeds);
-        float loss = _ranks.GlobalMean(values[1]!.ToScalar());
+        (float loss, bool stop) = _ranks.AfterStep(values[1]!.ToScalar(), cancellation.IsCancellationRequested);
+        _stopAgreed |= stop;
         if (!float.IsFinite(loss))
             throw new TrainingDivergedException(
                 $"The training loss became {loss} at epoch {epoch}, batch {batch + 1} (step {State.Step + 1}); try a lower learning rate.");
         CheckParametersFinite(epoch, batch);
         State = State with { Batch = batch + 1, Step = State.Step + 1 };
         data.StepCompleted(feeds, values.AsSpan(2));
-        return (loss, indices.Length);
+        return loss;
     }
 
     // After the update: every variable of the parameter slab must be finite, or the run stops before anything

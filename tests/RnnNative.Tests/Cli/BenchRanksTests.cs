@@ -71,7 +71,7 @@ public sealed class BenchRanksTests
         foreach (var r in records)
         {
             Assert.Equal(("managed", 1, 12, "none", true), (r.Backend, r.ThreadsPerRank, r.Batch, r.BindTo, r.YieldWhenIdle));
-            Assert.True(r.ReducedFloats > 8 * (8 + 6) && r.ReducedFloats % 16 == 1, $"{r.ReducedFloats} floats: the padded slab and the loss");
+            Assert.True(r.ReducedFloats > 8 * (8 + 6) && r.ReducedFloats % 16 == 2, $"{r.ReducedFloats} floats: the padded slab, the loss and the stop flag");
             Assert.True(r.StepMs > 0 && r.ComputeMs > 0 && r.AllReduceMs >= 0 && r.WaitMs >= 0 && r.TransferMs >= 0, r.ToJson());
             Assert.True(r.ComputeMs <= r.StepMs && r.AllReducePercent is >= 0 and <= 100, r.ToJson());
             Assert.True(r.ComputeMsFastestRank <= r.ComputeMs && r.ComputeMs <= r.ComputeMsSlowestRank, r.ToJson());

@@ -39,8 +39,11 @@ internal static partial class MpiProbe
     /// <summary><c>dotnet RnnNative.MpiProbe.dll <paramref name="scenario"/></c> without a launcher (MPI singleton mode).</summary>
     public static Run Alone(string scenario, TimeSpan limit) => Start(DotnetHost, [ProbeDll, scenario], limit);
 
-    /// <summary>Starts <paramref name="file"/> without the caller's MPI environment and waits at most <paramref name="limit"/>.</summary>
-    internal static Run Start(string file, string[] arguments, TimeSpan limit)
+    /// <summary>
+    /// Starts <paramref name="file"/> without the caller's MPI environment and waits at most <paramref name="limit"/>;
+    /// <paramref name="whileRunning"/> (given the process id) runs once it has started.
+    /// </summary>
+    internal static Run Start(string file, string[] arguments, TimeSpan limit, Action<int>? whileRunning = null)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in arguments) info.ArgumentList.Add(a);
@@ -50,6 +53,7 @@ internal static partial class MpiProbe
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
+        whileRunning?.Invoke(process.Id);
         bool exited = process.WaitForExit(limit);
         if (!exited) process.Kill(entireProcessTree: true);
         process.WaitForExit();

@@ -5,7 +5,7 @@ namespace RnnNative.Tests;
 
 /// <summary>
 /// <see cref="Optimizer.GradientReducer"/> on L = Σ wᵢ(θᵢ − tᵢ)² (as in OptimizerTests): g at θ0 = [1, −3, 6].
-/// The reducer gets the whole gradient slab and the loss once per step, after gathering and before the update.
+/// The reducer gets the whole gradient slab, the loss and the stop flag once per step, after gathering and before the update.
 /// </summary>
 public class GradientReducerTests
 {
@@ -52,9 +52,10 @@ public class GradientReducerTests
         // θ1 = θ0 − 0.1·0.5·[1, −3, 6]
         Assert.Equal([0.95f, -1.85f, 0.2f], theta, (a, b) => Math.Abs(a - b) < 1e-6f);
         var slab = Assert.Single(reducer.Seen);
-        Assert.Equal(17, slab.Length); // the whole slab (one 3-float variable padded to 16 floats), then the loss
+        Assert.Equal(18, slab.Length); // the whole slab (one 3-float variable padded to 16 floats), the loss, the stop flag
         Assert.Equal([1f, -3f, 6f, 0f], slab[..4]);
         Assert.Equal(1 * 0.25f + 0.5f * 9f + 2f * 2.25f, slab[16]); // L(θ0) = Σ wᵢ(θᵢ − tᵢ)² = 9.25
+        Assert.Equal(0f, slab[17]); // no stop requested
     }
 
     [Theory]

@@ -77,7 +77,7 @@ public sealed class DistributedTrainingTests
         for (int r = 0; r < 2; r++)
         {
             var (losses, w, model) = runs[r];
-            int reduced = model.Session.Parameters.Size + 1; // the gradient slab and the loss
+            int reduced = model.Session.Parameters.Size + 2; // the gradient slab, the loss and the stop flag
             Assert.Equal(Enumerable.Repeat(reduced, Steps), threads.Ranks[r].FloatReductions);
             Assert.Equal(0, threads.Ranks[r].DoubleReductions);
             // The mean of the two half-batch losses is the whole-batch loss, up to float rounding.
@@ -102,6 +102,39 @@ public sealed class DistributedTrainingTests
             return losses.ToArray();
         });
         Assert.Equal(runs[0], runs[1]); // both ranks report the same global mean
-        Assert.All(threads.Ranks, r => Assert.Equal([1, 1], r.FloatReductions)); // one 1-float all-reduce per step
+        Assert.All(threads.Ranks, r => Assert.Equal([2, 2], r.FloatReductions)); // one all-reduce of (loss, stop flag) per step
+    }
+
+    [Fact]
+    public void AStopRequestedOnOneRankStopsEveryRankAfterTheSameStepWithoutAnExtraCollective()
+    {
+        const int StopAfter = 3; // batch 1 of epoch 2: mid-epoch
+        var (_, expectedW, _) = TrainUntil(null, StopAfter, asked: true);
+        var threads = new ThreadRanks(2);
+        // Only rank 1 is asked, between steps 2 and 3: its flag rides in step 3's all-reduce.
+        var runs = threads.Run(rank => TrainUntil(rank, StopAfter, asked: rank.Rank == 1));
+        for (int r = 0; r < 2; r++)
+        {
+            var (loop, w, model) = runs[r];
+            Assert.True(loop.StoppedByRequest, $"rank {r}");
+            Assert.Equal(new TrainingState(2, 1, StopAfter, 5), loop.State);
+            Assert.Equal(Enumerable.Repeat(model.Session.Parameters.Size + 2, StopAfter), threads.Ranks[r].FloatReductions);
+            Assert.Equal(expectedW, w, (a, b) => Math.Abs(a - b) <= 1e-5f * Math.Max(1, Math.Abs(a)));
+        }
+    }
+
+    // Trains for Epochs epochs; when `asked`, this process's token is cancelled after step stopAfter − 1 (one process
+    // then stops after stopAfter − 1 steps, so it is cancelled one step later to stop at the same point).
+    private static (TrainingLoop Loop, float[] W, Model Model) TrainUntil(ICommunicator? ranks, int stopAfter, bool asked)
+    {
+        var model = new Model(ranks);
+        using var stop = new CancellationTokenSource();
+        var loop = new TrainingLoop(model.Session, model.TrainOp, model.Loss,
+            new TrainingLoopOptions { Epochs = Epochs, BatchSize = GlobalBatch, ShuffleSeed = 5, Communicator = ranks });
+        long cancelAt = ranks is null ? stopAfter : stopAfter - 1;
+        loop.Progress = p => { if (asked && p.Step == cancelAt) stop.Cancel(); };
+        var history = loop.Fit(new Source(model), stop.Token);
+        Assert.False(history[^1].Completed);
+        return (loop, model.Session.Read(model.W).ToFloatArray(), model);
     }
 }
