@@ -1,11 +1,15 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace RnnNative.Benchmarking;
 
 /// <summary>Counts of the GEMMs that went through a <see cref="CountingBlas"/> while recording.</summary>
 public sealed class GemmCounters
 {
-    private long _calls, _flops, _ticks;
+    // The timed thread and the other threads (the batch split's helpers) count on separate cache lines: shared
+    // counters would bounce one line between the cores on every GEMM of both, and the profile would count that
+    // as the RNN's elementwise time.
+    private readonly Tally _timed = new(), _others = new();
     private List<GemmCall>? _captured;
     private readonly Dictionary<GemmShape, GemmShapeTotals> _byShape = [];
 
@@ -22,20 +26,19 @@ public sealed class GemmCounters
     public int TimedThreadId { get; private set; } = Environment.CurrentManagedThreadId;
 
     /// <summary>GEMM calls counted.</summary>
-    public long Calls => Interlocked.Read(ref _calls);
+    public long Calls => Interlocked.Read(ref _timed.Calls) + Interlocked.Read(ref _others.Calls);
 
     /// <summary>Floating-point operations counted: Σ 2·m·n·k.</summary>
-    public long Flops => Interlocked.Read(ref _flops);
+    public long Flops => Interlocked.Read(ref _timed.Flops) + Interlocked.Read(ref _others.Flops);
 
     /// <summary><see cref="Stopwatch"/> ticks spent in GEMM calls made on <see cref="TimedThreadId"/>.</summary>
-    public long Ticks => Interlocked.Read(ref _ticks);
+    public long Ticks => Interlocked.Read(ref _timed.Ticks);
 
     /// <summary>Zeroes the counts and makes the calling thread the timed one.</summary>
     public void Reset()
     {
-        Interlocked.Exchange(ref _calls, 0);
-        Interlocked.Exchange(ref _flops, 0);
-        Interlocked.Exchange(ref _ticks, 0);
+        _timed.Clear();
+        _others.Clear();
         _byShape.Clear();
         TimedThreadId = Environment.CurrentManagedThreadId;
     }
@@ -63,14 +66,32 @@ public sealed class GemmCounters
 
     internal void Add(GemmShape shape, long ticks)
     {
-        Interlocked.Increment(ref _calls);
-        Interlocked.Add(ref _flops, shape.Flops);
-        if (Environment.CurrentManagedThreadId != TimedThreadId) return;
-        Interlocked.Add(ref _ticks, ticks);
+        bool timed = Environment.CurrentManagedThreadId == TimedThreadId;
+        var tally = timed ? _timed : _others;
+        Interlocked.Increment(ref tally.Calls);
+        Interlocked.Add(ref tally.Flops, shape.Flops);
+        if (!timed) return;
+        Interlocked.Add(ref tally.Ticks, ticks);
         // Only the timed thread writes the table; a shape's first call allocates its entry, later ones nothing.
         if (!_byShape.TryGetValue(shape, out var totals)) _byShape[shape] = totals = new GemmShapeTotals();
         totals.Calls++;
         totals.Ticks += ticks;
+    }
+}
+
+/// <summary>Calls, FLOPs and ticks of one side, alone on its cache lines (64 bytes of padding either side).</summary>
+[StructLayout(LayoutKind.Explicit, Size = 160)]
+internal sealed class Tally
+{
+    [FieldOffset(64)] public long Calls;
+    [FieldOffset(72)] public long Flops;
+    [FieldOffset(80)] public long Ticks;
+
+    public void Clear()
+    {
+        Interlocked.Exchange(ref Calls, 0);
+        Interlocked.Exchange(ref Flops, 0);
+        Interlocked.Exchange(ref Ticks, 0);
     }
 }
 
