@@ -38,7 +38,7 @@ internal sealed class RankJobs(string? bindTo, bool yieldWhenIdle)
         return RankBenchmarkResult.FromJson(line) with { BindTo = bindTo ?? "default", Oversubscribed = ranks > Environment.ProcessorCount };
     }
 
-    /// <summary>mpirun's options for a job of <paramref name="ranks"/> ranks on this machine.</summary>
+    /// <summary>mpirun's options for a job of <paramref name="ranks"/> ranks (oversubscribed when they outnumber the cores).</summary>
     internal List<string> MpirunArguments(int ranks)
     {
         bool oversubscribed = ranks > Environment.ProcessorCount;
@@ -64,10 +64,13 @@ internal sealed class RankJobs(string? bindTo, bool yieldWhenIdle)
         return list;
     }
 
-    private static string Mpirun() => (Environment.GetEnvironmentVariable("PATH") ?? "")
+    /// <summary>The first mpirun on PATH, or null.</summary>
+    internal static string? FindMpirun() => (Environment.GetEnvironmentVariable("PATH") ?? "")
         .Split(':', StringSplitOptions.RemoveEmptyEntries)
         .Select(dir => Path.Combine(dir, "mpirun"))
-        .FirstOrDefault(File.Exists)
+        .FirstOrDefault(File.Exists);
+
+    private static string Mpirun() => FindMpirun()
         ?? throw new CliException($"rnn bench --ranks needs Open MPI's mpirun on PATH: run `{Distributed.MpiLibraryNotFoundException.FixCommand}` "
             + $"(as root) or `{Distributed.MpiLibraryNotFoundException.AptCommand}`.");
 

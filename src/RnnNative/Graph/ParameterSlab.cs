@@ -14,7 +14,7 @@ internal sealed class ParameterSlab
     private const int Alignment = 16;
     private readonly Dictionary<Variable, int> _offsets = [];
     private readonly bool[] _initialized;
-    private readonly float[] _gradientsAndLoss;
+    private readonly float[] _reduction;
     private Node? _reducedLossNode;   // the loss folded into the last reduction, until taken
     private bool _stopReduced;        // the last reduction carried the stop flag, until taken
 
@@ -29,7 +29,7 @@ internal sealed class ParameterSlab
         }
         Size = offset;
         Values = GC.AllocateArray<float>(Size, pinned: true);
-        _gradientsAndLoss = GC.AllocateArray<float>(Size + 2, pinned: true);
+        _reduction = GC.AllocateArray<float>(Size + 2, pinned: true);
         _initialized = new bool[Variables.Length];
         Bf16 = bf16Copy ? new Bf16Weights(Values) : null;
     }
@@ -47,14 +47,14 @@ internal sealed class ParameterSlab
     public float[] Values { get; }
 
     /// <summary>Gradients of the last training step: (Size), same layout as <see cref="Values"/>.</summary>
-    public Span<float> Gradients => _gradientsAndLoss.AsSpan(0, Size);
+    public Span<float> Gradients => _reduction.AsSpan(0, Size);
 
     /// <summary>
     /// (Size + 2): <see cref="Gradients"/>, the step's loss, and a stop flag (1 on a rank asked to stop, else 0), so that
     /// a gradient reducer combines all three in one collective (data parallelism: one all-reduce per step gives the
     /// averaged gradients, the global loss, and a flag &gt; 0 when any rank asked to stop).
     /// </summary>
-    public Span<float> ReductionBuffer => _gradientsAndLoss;
+    public Span<float> ReductionBuffer => _reduction;
 
     /// <summary>
     /// This rank's request to stop training (e.g. Ctrl+C), sampled by the training op just before its reduction: the
@@ -71,7 +71,7 @@ internal sealed class ParameterSlab
     /// </summary>
     public bool TakeReducedStop(out bool anyRankStops)
     {
-        anyRankStops = _gradientsAndLoss[Size + 1] > 0;
+        anyRankStops = _reduction[Size + 1] > 0;
         if (!_stopReduced) return false;
         _stopReduced = false;
         return true;
@@ -83,7 +83,7 @@ internal sealed class ParameterSlab
     /// </summary>
     public bool TakeReducedLoss(Node loss, out float value)
     {
-        value = _gradientsAndLoss[Size];
+        value = _reduction[Size];
         if (!ReferenceEquals(_reducedLossNode, loss)) return false;
         _reducedLossNode = null;
         return true;

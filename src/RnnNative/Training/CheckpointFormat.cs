@@ -30,12 +30,7 @@ internal static class CheckpointFormat
         {
             w.Write(checkpoint.ModelKind);
             w.Write(checkpoint.OptionsJson);
-            w.Write(checkpoint.Metadata.Count);
-            foreach (var (key, value) in checkpoint.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                w.Write(key);
-                w.Write(value);
-            }
+            WriteStrings(w, checkpoint.Metadata);
             w.Write(checkpoint.Variables.Count);
             foreach (var (name, tensor) in checkpoint.Variables.OrderBy(p => p.Key, StringComparer.Ordinal))
                 WriteTensor(w, name, tensor);
@@ -107,6 +102,17 @@ internal static class CheckpointFormat
         if (!hash.SequenceEqual(file.AsSpan(24, 32)))
             throw new CheckpointException($"'{source}' is corrupt: the SHA-256 of its payload does not match its header.");
         return (version, (int)length);
+    }
+
+    // int32 count, then (key, value) per pair in ordinal key order: the same map always gives the same bytes.
+    internal static void WriteStrings(BinaryWriter w, IReadOnlyDictionary<string, string> pairs)
+    {
+        w.Write(pairs.Count);
+        foreach (var (key, value) in pairs.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            w.Write(key);
+            w.Write(value);
+        }
     }
 
     private static void WriteTensor(BinaryWriter w, string name, Tensor tensor)

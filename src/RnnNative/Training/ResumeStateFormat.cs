@@ -35,12 +35,7 @@ internal static class ResumeStateFormat
             w.Write(s.BestValue);
             w.Write(s.EpochsWithoutImprovement);
         }
-        w.Write(state.RunOptions.Count);
-        foreach (var (key, value) in state.RunOptions.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            w.Write(key);
-            w.Write(value);
-        }
+        CheckpointFormat.WriteStrings(w, state.RunOptions);
     }
 
     /// <summary>Reads the block of the checkpoint named <paramref name="source"/>.</summary>

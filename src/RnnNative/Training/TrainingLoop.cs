@@ -176,21 +176,20 @@ public sealed class TrainingLoop
         State = State with { Epoch = epoch, Batch = first };
         _session.Parameters.StopRequest = cancellation;
         long start = Stopwatch.GetTimestamp();
-        double lossSum = carriedLossSum ?? 0, rate = 0;
+        double rate = 0;
         int batches = batcher.BatchesPerEpoch, done = first, counted = carriedLossSum is null ? first : 0;
-        EpochLossSum = lossSum;
+        EpochLossSum = carriedLossSum ?? 0;
         int examplesPerEpoch = batcher.DropLast ? batches * batcher.BatchSize : batcher.Count;
         int items = 0, itemsPerEpoch = examplesPerEpoch * data.ItemsPerExample;
         while (done < batches && !BudgetSpent && !MustStop(cancellation))
         {
             float loss = Step(data, batcher.BatchIndices(done), epoch, done, cancellation);
-            lossSum += loss;
-            EpochLossSum = lossSum;
+            EpochLossSum += loss;
             items += batcher.GlobalBatchIndices(done).Length * data.ItemsPerExample;
             done++;
             double epochSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             rate = items / Math.Max(epochSeconds, 1e-9);
-            var progress = new TrainingProgress(epoch, done, batches, items, itemsPerEpoch, lossSum / (done - counted), rate)
+            var progress = new TrainingProgress(epoch, done, batches, items, itemsPerEpoch, EpochLossSum / (done - counted), rate)
             {
                 Step = State.Step, PlannedSteps = PlannedSteps(batches), Loss = loss, ElapsedSeconds = _clock.Elapsed.TotalSeconds,
             };
@@ -199,7 +198,7 @@ public sealed class TrainingLoop
         }
         TrainingTime += Stopwatch.GetElapsedTime(start);
         ItemsTrained += items;
-        return new EpochResult(epoch, done == counted ? double.NaN : lossSum / (done - counted), done - first, items, rate, _clock.Elapsed.TotalSeconds, done == batches);
+        return new EpochResult(epoch, done == counted ? double.NaN : EpochLossSum / (done - counted), done - first, items, rate, _clock.Elapsed.TotalSeconds, done == batches);
     }
 
     // One update on the batch at `indices`: fill, run, check the loss, hand the extra values to the source.

@@ -7,10 +7,7 @@ namespace RnnNative.Tests.Distributed;
 internal static partial class MpiProbe
 {
     /// <summary>The mpirun on PATH, or null.</summary>
-    public static string? Mpirun { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "")
-        .Split(':', StringSplitOptions.RemoveEmptyEntries)
-        .Select(dir => Path.Combine(dir, "mpirun"))
-        .FirstOrDefault(File.Exists);
+    public static string? Mpirun { get; } = RnnNative.Cli.RankJobs.FindMpirun();
 
     private static string ProbeDll => Path.Combine(AppContext.BaseDirectory, "RnnNative.MpiProbe.dll");
 
