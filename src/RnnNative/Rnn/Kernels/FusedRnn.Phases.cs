@@ -75,6 +75,8 @@ public static partial class FusedRnn
         RnnArgs.RequireCellState(cell, dC0.Length, bh, nameof(dC0), optional: true);
 
         ws.SkipsInitialGradient = dH0.IsEmpty;
+        // bfloat16 GEMMs read the weights' rounded copy in the slab; a transposed float copy would be rounded per call.
+        ws.TransposeRecurrentWeights(weights, use: blas is not Bf16Blas);
         PackedSequences.LoadFinalGradient(ws, ws.DH, dFinalH);
         if (cell.HasCellState)
             PackedSequences.LoadFinalGradient(ws, ws.DC, dFinalC);

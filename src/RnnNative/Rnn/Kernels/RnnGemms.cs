@@ -51,6 +51,7 @@ internal static class RnnGemms
     }
 
     /// <summary>dIn[r0..r1] = beta·dIn + dPre_t[r0..r1, cols_g] · Wh_gᵀ  — (rows, w_g)·(w_g, H); dIn is (B, H).</summary>
+    /// <remarks>Reads the workspace's transposed copy of Wh_g when it has one (an NN GEMM), else Wh_g itself (NT).</remarks>
     public static void RecurrentBackward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
         int group, int t, int r0, int r1, RowBuffer dIn, float beta)
     {
@@ -58,8 +59,13 @@ internal static class RnnGemms
             return;   // dh_{-1} only makes dH0, which is not wanted (GRU's d(rh) at step 0 still is)
         var cell = ws.Cell;
         int h = cell.Units, width = cell.GroupWidth(group), row = ws.PackedRow(t, r0);
-        blas.Sgemm(false, true, r1 - r0, h, width, 1f, ws.DPre.From(row, cell.GroupColumn(group)), ws.DPre.Stride,
-            weights.RecurrentWeights(cell, group), width, beta, dIn.From(r0), dIn.Stride);
+        var dPre = ws.DPre.From(row, cell.GroupColumn(group));
+        if (ws.HasTransposedRecurrent)   // the same product on Whᵀ: (rows, w_g)·(w_g, H), NN
+            blas.Sgemm(false, false, r1 - r0, h, width, 1f, dPre, ws.DPre.Stride,
+                ws.TransposedRecurrentWeights(group), h, beta, dIn.From(r0), dIn.Stride);
+        else
+            blas.Sgemm(false, true, r1 - r0, h, width, 1f, dPre, ws.DPre.Stride,
+                weights.RecurrentWeights(cell, group), width, beta, dIn.From(r0), dIn.Stride);
     }
 
     /// <summary>Whether <see cref="InputProjection"/> has work: some group is not joined (the GRU's candidate).</summary>

@@ -53,6 +53,7 @@ public sealed class RnnWorkspace
         DC = lstm ? new RowBuffer(batch, h) : RowBuffer.Empty;
         DRH = gru ? new RowBuffer(batch, h) : RowBuffer.Empty;
         zeros = new RowBuffer(1, h);
+        recurrentTransposed = new float[cell.PreWidth * h];
     }
 
     /// <summary>The cell this workspace is shaped for.</summary>
@@ -65,7 +66,7 @@ public sealed class RnnWorkspace
     /// <summary>Bytes of scratch memory held.</summary>
     public long Bytes => 4L * (XH.Capacity + DX.Capacity + Pre.Capacity + DPre.Capacity + CPrev.Capacity
         + TanhC.Capacity + RH.Capacity + DH.Capacity + DC.Capacity + DRH.Capacity + zeros.Capacity)
-        + 4L * (Order.Length + SortedLengths.Length + Active.Length + RowOffset.Length + lengthSlots.Length);
+        + 4L * (recurrentTransposed.Length + Order.Length + SortedLengths.Length + Active.Length + RowOffset.Length + lengthSlots.Length);
 
     // ---- the plan of the current call (see Plan) ----
     internal readonly int[] Order;          // sorted slot → caller's example index
@@ -84,7 +85,40 @@ public sealed class RnnWorkspace
     internal readonly RowBuffer X, DX, Pre, DPre, HPrev, CPrev, TanhC, RH, DH, DC, DRH;   // rows 64-byte aligned but X's
     internal readonly RowBuffer XH;   // (N, I+H): [x_t | h_{t-1}] per row, X and HPrev side by side (the GEMM operand of [Wx; Wh])
     private readonly RowBuffer zeros;
+    // (W, H): Wh_gᵀ of every group g in its rows GroupColumn(g) .. +w_g, so that backward's dh = dPre·Whᵀ is an NN
+    // GEMM: BLAS kernels run NT products of these shapes slower than NN (docs/performance.md).
+    private readonly float[] recurrentTransposed;
+    /// <summary>Whether the transposed copy holds the current weights (set per backward call).</summary>
+    internal bool HasTransposedRecurrent { get; private set; }
     internal Span<float> ZeroRow => zeros.Row(0);   // (H) zeros: stands in for an absent initial state or output gradient
+
+    /// <summary>Wh_gᵀ: (w_g, H), valid after <see cref="TransposeRecurrentWeights"/>.</summary>
+    internal ReadOnlySpan<float> TransposedRecurrentWeights(int group) =>
+        recurrentTransposed.AsSpan(Cell.GroupColumn(group) * Cell.Units, Cell.GroupWidth(group) * Cell.Units);
+
+    /// <summary>Copies Wh_gᵀ of every group into the transposed copy, or forgets it when <paramref name="use"/> is false.</summary>
+    internal void TransposeRecurrentWeights(in RnnWeights weights, bool use)
+    {
+        HasTransposedRecurrent = use;
+        if (!use) return;
+        for (int g = 0; g < Cell.GroupCount; g++)
+        {
+            var source = weights.RecurrentWeights(Cell, g);   // (H, w_g)
+            var target = recurrentTransposed.AsSpan(Cell.GroupColumn(g) * Cell.Units, Cell.GroupWidth(g) * Cell.Units);
+            Transpose(source, Cell.Units, Cell.GroupWidth(g), target);
+        }
+    }
+
+    // target (cols, rows) = sourceᵀ, source (rows, cols); in 16×16 blocks so both sides stay in L1.
+    private static void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> target)
+    {
+        const int Block = 16;
+        for (int r0 = 0; r0 < rows; r0 += Block)
+            for (int c0 = 0; c0 < cols; c0 += Block)
+                for (int r = r0; r < Math.Min(rows, r0 + Block); r++)
+                    for (int c = c0; c < Math.Min(cols, c0 + Block); c++)
+                        target[c * rows + r] = source[r * cols + c];
+    }
 
     /// <summary>Sorts the batch by length (stable, descending) and lays out the packed rows. Lengths must be valid.</summary>
     internal void Plan(ReadOnlySpan<int> lengths, bool timeMajor)
