@@ -27,6 +27,7 @@ public static partial class FusedRnn
         ws.HasForward = false;
         ws.ZeroInitialState = h0.IsEmpty;
         ws.Plan(lengths, timeMajor);
+        ws.PlanBf16(blas);
     }
 
     /// <summary>Packs the inputs and places the initial states of sorted slots [slot0, slot1) (after <see cref="PlanForward"/>).</summary>
