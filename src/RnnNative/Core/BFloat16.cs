@@ -114,9 +114,8 @@ public static class BFloat16
         for (; i < n; i++) Unsafe.Add(ref d, i) = (uint)FromFloat(BitConverter.UInt32BitsToSingle(Unsafe.Add(ref s, i))) << 16;
     }
 
-    /// <summary><see cref="FromFloat"/> on 16 lanes of float bits: the bfloat16 in the low half of each uint
-    /// (the one vector definition, also used by the RNN's row kernels that write bfloat16 copies).</summary>
-    internal static Vector512<uint> Convert(Vector512<uint> bits)
+    // FromFloat on 16 lanes: the bfloat16 in the low half of each uint.
+    private static Vector512<uint> Convert(Vector512<uint> bits)
     {
         var nan = Vector512.GreaterThan(bits & Vector512.Create(AbsMask), Vector512.Create(PositiveInfinity));
         var zero = Vector512.Equals(bits & Vector512.Create(ExponentMask), Vector512<uint>.Zero);
@@ -126,8 +125,8 @@ public static class BFloat16
         return Vector512.ConditionalSelect(nan | zero, special, rounded);
     }
 
-    /// <summary><see cref="FromFloat"/> on 8 lanes of float bits.</summary>
-    internal static Vector256<uint> Convert(Vector256<uint> bits)
+    // FromFloat on 8 lanes.
+    private static Vector256<uint> Convert(Vector256<uint> bits)
     {
         var nan = Vector256.GreaterThan(bits & Vector256.Create(AbsMask), Vector256.Create(PositiveInfinity));
         var zero = Vector256.Equals(bits & Vector256.Create(ExponentMask), Vector256<uint>.Zero);

@@ -12,13 +12,10 @@ internal static class BasicStep
         Span<float> outputs, Span<float> finalH) where TAct : IActivation
     {
         RnnGemms.RecurrentForward(blas, ws, weights, 0, t, r0, r1);
-        var bits = ws.Bf16;
         for (int b = r0; b < r1; b++)
         {
             var next = ws.NextStateRow(ws.HPrev, finalH, t, b);
-            var nextBits = bits != null && b < ws.Active[t + 1]   // h_t's bfloat16 copy in XH's shadow, row (t+1, b)
-                ? bits.XH.Row(ws.PackedRow(t + 1, b))[ws.Cell.Inputs..] : [];
-            var row = new BasicForwardRow<TAct>(ws.PreRow(t, b), weights.Bias, next, ws.OutputRow(outputs, t, b, next), nextBits);
+            var row = new BasicForwardRow<TAct>(ws.PreRow(t, b), weights.Bias, next, ws.OutputRow(outputs, t, b, next));
             RowLoop.Run(ref row, ws.Cell.Units);
         }
     }
@@ -26,34 +23,28 @@ internal static class BasicStep
     public static void BackwardStep<TAct>(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
         ReadOnlySpan<float> dOutputs, Span<float> dBias) where TAct : IActivation
     {
-        var bits = ws.Bf16;
         for (int b = r0; b < r1; b++)
         {
             var row = new BasicBackwardRow<TAct>(ws.PreRow(t, b), ws.GradientRow(dOutputs, t, b), ws.BatchRow(ws.DH, b),
-                ws.DPreRow(t, b), dBias, bits != null ? bits.DPre.Row(ws.PackedRow(t, b)) : []);
+                ws.DPreRow(t, b), dBias);
             RowLoop.Run(ref row, ws.Cell.Units);
         }
         RnnGemms.RecurrentBackward(blas, ws, weights, 0, t, r0, r1, ws.DH, 0f);
     }
 }
 
-/// <summary>gates := h = act(gates + bias); next := h; output := h; nextBits := bf16(h) unless empty. All rows (H).</summary>
+/// <summary>gates := h = act(gates + bias); next := h; output := h. All rows (H).</summary>
 internal ref struct BasicForwardRow<TAct> : IRowKernel where TAct : IActivation
 {
     private readonly ref float gates, bias, next, output;
-    private readonly ref ushort nextBits;
-    private readonly bool hasBits;
 
-    public BasicForwardRow(Span<float> gates, ReadOnlySpan<float> bias, Span<float> next, Span<float> output,
-        Span<ushort> nextBits = default)
+    public BasicForwardRow(Span<float> gates, ReadOnlySpan<float> bias, Span<float> next, Span<float> output)
     {
         int h = gates.Length;
         this.gates = ref RowLoop.Ref(gates, h);
         this.bias = ref RowLoop.Ref(bias, h);
         this.next = ref RowLoop.Ref(next, h);
         this.output = ref RowLoop.Ref(output, h);
-        hasBits = !nextBits.IsEmpty;
-        if (hasBits) this.nextBits = ref RowLoop.Ref(nextBits, h);
     }
 
     public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
@@ -62,20 +53,16 @@ internal ref struct BasicForwardRow<TAct> : IRowKernel where TAct : IActivation
         c.Store(ref gates, j, h);
         c.Store(ref next, j, h);
         c.Store(ref output, j, h);
-        if (hasBits) c.StoreBf16(ref nextBits, j, h);
     }
 }
 
-/// <summary>dPre = (dOut + dH)·act'(h); dBias += dPre, where h is the saved activation; dPreBits := bf16(dPre)
-/// unless empty. All rows (H).</summary>
+/// <summary>dPre = (dOut + dH)·act'(h); dBias += dPre, where h is the saved activation. All rows (H).</summary>
 internal ref struct BasicBackwardRow<TAct> : IRowKernel where TAct : IActivation
 {
     private readonly ref float h, dOut, dH, dPre, dBias;
-    private readonly ref ushort dPreBits;
-    private readonly bool hasBits;
 
     public BasicBackwardRow(ReadOnlySpan<float> h, ReadOnlySpan<float> dOut, ReadOnlySpan<float> dH,
-        Span<float> dPre, Span<float> dBias, Span<ushort> dPreBits = default)
+        Span<float> dPre, Span<float> dBias)
     {
         int width = h.Length;
         this.h = ref RowLoop.Ref(h, width);
@@ -83,15 +70,12 @@ internal ref struct BasicBackwardRow<TAct> : IRowKernel where TAct : IActivation
         this.dH = ref RowLoop.Ref(dH, width);
         this.dPre = ref RowLoop.Ref(dPre, width);
         this.dBias = ref RowLoop.Ref(dBias, width);
-        hasBits = !dPreBits.IsEmpty;
-        if (hasBits) this.dPreBits = ref RowLoop.Ref(dPreBits, width);
     }
 
     public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
     {
         TV d = (c.Load(ref dOut, j) + c.Load(ref dH, j)) * TAct.Derivative(c.Load(ref h, j));
         c.Store(ref dPre, j, d);
-        if (hasBits) c.StoreBf16(ref dPreBits, j, d);
         c.Store(ref dBias, j, c.Load(ref dBias, j) + d);
     }
 }

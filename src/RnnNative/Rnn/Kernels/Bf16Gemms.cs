@@ -10,27 +10,21 @@ namespace RnnNative.Kernels;
 /// </summary>
 /// <remarks>
 /// Who fills what: x (XH's first I columns) is rounded as the inputs are packed
-/// (<see cref="PackedSequences.GatherInputs"/>). The basic cell's row passes write h_t and dPre in bfloat16 beside
-/// the floats (<see cref="BasicForwardRow{TAct}"/>, <see cref="BasicBackwardRow{TAct}"/>); for the LSTM and GRU,
-/// h_{t-1} (XH's other H columns) is rounded at the start of step t's forward GEMM, right after the previous
-/// step's row pass wrote it, and dPre of group g at the start of its recurrent backward GEMM. h at step 0 (h0 or
-/// zeros) is rounded before that step's GEMM for every cell. The per-call GEMMs over all rows (kernel gradient,
+/// (<see cref="PackedSequences.GatherInputs"/>); h_{t-1} (the other H columns) at the start of step t's
+/// forward GEMM, right after the previous step's row pass wrote it; dPre of group g at the start of its
+/// recurrent backward GEMM, right after the row pass wrote it. The per-call GEMMs over all rows (kernel gradient,
 /// dX) then read the shadows as they are. The GRU's candidate input r·h keeps the rounding path.
 /// </remarks>
 internal static class Bf16Gemms
 {
-    /// <summary>Whether the cell's row passes write the shadows themselves (h_t and dPre as they compute them).</summary>
-    public static bool RowPassesFill(in RnnCellSpec cell) => cell.Kind is RnnCellKind.BasicTanh or RnnCellKind.BasicRelu;
-
     /// <summary>Joined group: pre_t[r0..r1, cols_0] = [x_t | h_{t-1}]·[Wx; Wh] (or x_t·Wx from a zero state).</summary>
     public static void JoinedForward(Bf16Blas blas, Bf16Shadows bits, RnnWorkspace ws, ReadOnlySpan<float> kernel,
         int t, int r0, int r1, bool fromZero)
     {
         var cell = ws.Cell;
         int width = cell.GroupWidth(0), row = ws.PackedRow(t, r0), inputs = cell.Inputs;
-        if (t == 0 || !RowPassesFill(cell))   // h_{t-1}; at step 0 h0 or zeros (the kernel gradient reads them)
-            for (int r = row; r < row + r1 - r0; r++)
-                bits.XH.RoundInto(ws.HPrev.Row(r), r, inputs);
+        for (int r = row; r < row + r1 - r0; r++)   // h_{t-1} (zeros at step 0 from a zero state: the kernel gradient reads them)
+            bits.XH.RoundInto(ws.HPrev.Row(r), r, inputs);
         int k = fromZero ? inputs : inputs + cell.Units;
         blas.GemmBf16(false, false, r1 - r0, width, k, 1f, bits.XH.From(row), bits.XH.Stride,
             kernel, width, 0f, ws.Pre.From(row, cell.GroupColumn(0)), ws.Pre.Stride);
@@ -42,8 +36,7 @@ internal static class Bf16Gemms
     {
         var cell = ws.Cell;
         int h = cell.Units, width = cell.GroupWidth(group), column = cell.GroupColumn(group), row = ws.PackedRow(t, r0);
-        if (!RowPassesFill(cell))   // the kernel gradient reads it even at step 0
-            bits.DPre.Round(ws.DPre, row, row + r1 - r0, column, width);
+        bits.DPre.Round(ws.DPre, row, row + r1 - r0, column, width);   // the kernel gradient reads it even at step 0
         if (t == 0 && ws.SkipsInitialGradient && dIn == ws.DH)
             return;
         blas.GemmBf16(false, true, r1 - r0, h, width, 1f, bits.DPre.From(row, column), bits.DPre.Stride,

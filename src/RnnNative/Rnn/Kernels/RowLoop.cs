@@ -12,8 +12,6 @@ internal interface IChunk<TV> where TV : struct, IFloatVector<TV>
 {
     TV Load(ref float row, int column);
     void Store(ref float row, int column, TV value);
-    /// <summary>Stores the chunk's lanes as bfloat16 bits (<see cref="BFloat16.FromFloat"/>) into a ushort row.</summary>
-    void StoreBf16(ref ushort row, int column, TV value);
 }
 
 internal readonly struct WholeChunk<TV> : IChunk<TV> where TV : struct, IFloatVector<TV>
@@ -23,9 +21,6 @@ internal readonly struct WholeChunk<TV> : IChunk<TV> where TV : struct, IFloatVe
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(ref float row, int column, TV value) => value.Store(ref row, (nuint)column);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void StoreBf16(ref ushort row, int column, TV value) => value.StoreBf16(ref row, (nuint)column);
 }
 
 /// <summary>The last <c>count</c> (1..7) floats of a row; missing lanes load as 0 and are never stored.</summary>
@@ -57,14 +52,6 @@ internal readonly struct TailChunk(int count) : IChunk<Float8>
         }
         value.GetLower().StoreUnsafe(ref p);
         StoreUpTo3(ref Unsafe.Add(ref p, 4), count - 4, value.GetUpper());
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void StoreBf16(ref ushort row, int column, Float8 chunk)
-    {
-        var bits = Float8.Bf16(chunk.Value);
-        for (int i = 0; i < count; i++)
-            Unsafe.Add(ref row, column + i) = bits.GetElement(i);
     }
 
     private static Vector128<float> LoadUpTo3(ref float p, int n) => n switch
@@ -138,15 +125,6 @@ internal static class RowLoop
     /// <remarks>The row kernels index through unchecked refs, so every row is length-checked once here.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ref float Ref(ReadOnlySpan<float> row, int width)
-    {
-        if (row.Length < width)
-            ThrowShortRow(row.Length, width);
-        return ref MemoryMarshal.GetReference(row);
-    }
-
-    /// <summary>A reference to the first element of a bfloat16 row that must hold at least <paramref name="width"/> elements.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ref ushort Ref(Span<ushort> row, int width)
     {
         if (row.Length < width)
             ThrowShortRow(row.Length, width);
