@@ -61,6 +61,22 @@ public sealed class Bf16Blas : BlasBackend
         _inner.GemmBf16(transA, transB, m, n, k, alpha, bitsA, ldaBits, bitsB, ldbBits, beta, c, ldc);
     }
 
+    internal override bool RoundsOperandsToBf16 => true;
+
+    /// <summary>
+    /// <see cref="BlasBackend.Sgemm"/> for a caller that holds A already rounded: C = alpha · op(A) · op(bf16(B)) +
+    /// beta · C, B read from the slab's copy or rounded like any operand. The same result as Sgemm on the floats
+    /// A was rounded from.
+    /// </summary>
+    /// <exception cref="ArgumentException">A dimension, leading dimension or length does not fit.</exception>
+    public void GemmBf16(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<ushort> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        GemmArgs.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        var bitsB = Operand(b, transB ? n : k, transB ? k : n, ldb, ref _scratchB, out int ldbBits);
+        _inner.GemmBf16(transA, transB, m, n, k, alpha, a, lda, bitsB, ldbBits, beta, c, ldc);
+    }
+
     /// <inheritdoc />
     protected override void GemmBf16Core(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<ushort> a, int lda, ReadOnlySpan<ushort> b, int ldb, float beta, Span<float> c, int ldc) =>

@@ -30,6 +30,13 @@ public abstract partial class BlasBackend
         return false;
     }
 
+    /// <summary>
+    /// Whether <see cref="Sgemm"/> rounds its operands to bfloat16 and runs <see cref="GemmBf16"/> (a
+    /// <see cref="Bf16Blas"/>): a caller that keeps bfloat16 copies of its operands may then call
+    /// <see cref="Bf16Blas.GemmBf16"/> with them and get the same result without the rounding.
+    /// </summary>
+    internal virtual bool RoundsOperandsToBf16 => false;
+
     /// <summary>How <see cref="GemmBf16"/> runs here, e.g. the native kernel or "emulated"; "" when it does not.</summary>
     public virtual string Bf16Kernel => "";
 

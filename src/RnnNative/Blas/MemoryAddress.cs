@@ -28,6 +28,16 @@ internal static unsafe class MemoryAddress
         return (lead - misalign + floats) % floats;
     }
 
+    /// <summary>The first index of <paramref name="pinned"/> that lies on a 64-byte boundary (the array must be pinned).</summary>
+    public static int AlignedIndex(ushort[] pinned)
+    {
+        ArgumentNullException.ThrowIfNull(pinned);
+        const int elements = LineBytes / sizeof(ushort);
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+        int misalign = (int)(address % LineBytes) / sizeof(ushort);
+        return (elements - misalign) % elements;
+    }
+
     /// <summary>The address of a span's first element: an identity for its storage (valid while that storage
     /// does not move), never dereferenced.</summary>
     public static nint Of(ReadOnlySpan<float> span) => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));

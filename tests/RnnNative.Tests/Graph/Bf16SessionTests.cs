@@ -1,3 +1,4 @@
+using RnnNative.Benchmarking;
 using RnnNative.Blas;
 using RnnNative.Models;
 using RnnNative.Tests.Blas;
@@ -100,17 +101,26 @@ public sealed class Bf16SessionTests
         Assert.Contains("OpenBlas backend has no bfloat16 GEMM", e.Message);
     }
 
-    [Theory, MemberData(nameof(Cells))]
-    public void Steady_state_bfloat16_steps_allocate_nothing(CellType cell)
+    public static TheoryData<CellType, int> CellsAndThreads()
+    {
+        var data = new TheoryData<CellType, int>();
+        foreach (var cell in new[] { CellType.Basic, CellType.Lstm, CellType.Gru })
+            foreach (int threads in new[] { 1, 2 }) data.Add(cell, threads);
+        return data;
+    }
+
+    [Theory, MemberData(nameof(CellsAndThreads))]
+    public void Steady_state_bfloat16_steps_allocate_nothing(CellType cell, int threads)
     {
         var model = new SequenceClassifier(new SequenceClassifierOptions { Steps = 4, Inputs = 3, Units = 6, Classes = 3, Cell = cell });
         var feeds = Batch(model, 8);
-        using var s = new Session(model.Graph, new SessionOptions { Backend = BlasKind.Managed, Precision = Precision.BFloat16 });
+        using var s = new Session(model.Graph, new SessionOptions { Backend = BlasKind.Managed, Precision = Precision.BFloat16, Threads = threads });
         s.Run(model.Graph.GlobalVariablesInitializer());
         for (int i = 0; i < 5; i++) s.Run(model.TrainOp, feeds);
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long before = TrainingBenchmark.AllocatedBytes(s);   // this thread's and the helper threads'
         for (int i = 0; i < 10; i++) s.Run(model.TrainOp, feeds);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, TrainingBenchmark.AllocatedBytes(s) - before);
+        Assert.Equal(threads, s.Compute.Parts);
     }
 
     // Whether a bfloat16 session runs on this backend here; if not, why (an MKL that is missing, or a CPU without AVX512_BF16).

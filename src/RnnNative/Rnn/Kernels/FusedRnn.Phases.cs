@@ -27,6 +27,7 @@ public static partial class FusedRnn
         ws.HasForward = false;
         ws.ZeroInitialState = h0.IsEmpty;
         ws.Plan(lengths, timeMajor);
+        ws.PlanBf16(blas);
     }
 
     /// <summary>Packs the inputs and places the initial states of sorted slots [slot0, slot1) (after <see cref="PlanForward"/>).</summary>
@@ -76,7 +77,7 @@ public static partial class FusedRnn
 
         ws.SkipsInitialGradient = dH0.IsEmpty;
         // bfloat16 GEMMs read the weights' rounded copy in the slab; a transposed float copy would be rounded per call.
-        ws.TransposeRecurrentWeights(weights, use: blas is not Bf16Blas);
+        ws.TransposeRecurrentWeights(weights, use: !blas.RoundsOperandsToBf16);
         PackedSequences.LoadFinalGradient(ws, ws.DH, dFinalH);
         if (cell.HasCellState)
             PackedSequences.LoadFinalGradient(ws, ws.DC, dFinalC);

@@ -6,14 +6,21 @@ namespace RnnNative.Kernels;
 /// </summary>
 internal static class PackedSequences
 {
-    /// <summary>ws.X (N, I) ← x, valid steps only, for sorted slots [slot0, slot1).</summary>
+    /// <summary>
+    /// ws.X (N, I) ← x, valid steps only, for sorted slots [slot0, slot1); also rounded into the first I columns of
+    /// the bfloat16 shadow of XH when the workspace keeps one.
+    /// </summary>
     public static void GatherInputs(RnnWorkspace ws, ReadOnlySpan<float> x, int slot0, int slot1)
     {
         int inputs = ws.Cell.Inputs;
+        var bits = ws.Bf16?.XH;
         for (int t = 0; t < ws.MaxLength && ws.Active[t] > slot0; t++)
             for (int b = slot0, end = Math.Min(slot1, ws.Active[t]); b < end; b++)
-                x.Slice(ws.SequenceOffset(ws.Order[b], t, inputs), inputs)
-                    .CopyTo(ws.X.Row(ws.PackedRow(t, b)));
+            {
+                var source = x.Slice(ws.SequenceOffset(ws.Order[b], t, inputs), inputs);
+                source.CopyTo(ws.X.Row(ws.PackedRow(t, b)));
+                bits?.RoundInto(source, ws.PackedRow(t, b), 0);
+            }
     }
 
     /// <summary>dX ← ws.DX (N, I) at valid steps, 0 at every step past an example's length.</summary>

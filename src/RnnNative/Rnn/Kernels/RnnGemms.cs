@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using RnnNative.Blas;
 
 namespace RnnNative.Kernels;
@@ -22,8 +23,17 @@ internal static class RnnGemms
     // The recurrent input of group g, (N, H) packed: h_{t-1}, or r_t·h_{t-1} for the GRU candidate.
     public static RowBuffer RecurrentInput(RnnWorkspace ws, int group) => group == 1 ? ws.RH : ws.HPrev;
 
+    // The bfloat16 path (Bf16Gemms) when the workspace keeps bfloat16 shadows and the backend reads them.
+    private static bool TryShadows(BlasBackend blas, RnnWorkspace ws, [NotNullWhen(true)] out Bf16Blas? bf16,
+        [NotNullWhen(true)] out Bf16Shadows? bits)
+    {
+        bits = ws.Bf16;
+        bf16 = blas as Bf16Blas;
+        return bits != null && bf16 != null;
+    }
+
     // Whether group g reads h_{t-1} and so runs on the joined operand [x_t | h_{t-1}].
-    private static bool IsJoined(int group) => group == 0;
+    internal static bool IsJoined(int group) => group == 0;
 
     /// <summary>
     /// Joined group: pre_t[r0..r1, cols_g] = [x_t | h_{t-1}]·[Wx_g; Wh_g] — (rows, I+H)·(I+H, w_g), or x_t·Wx_g
@@ -36,6 +46,11 @@ internal static class RnnGemms
         int width = cell.GroupWidth(group), row = ws.PackedRow(t, r0);
         var pre = ws.Pre.From(row, cell.GroupColumn(group));
         bool fromZero = t == 0 && ws.ZeroInitialState;   // h0 = 0 (and r·h0 = 0): no recurrent term
+        if (IsJoined(group) && TryShadows(blas, ws, out var bf16, out var bits))
+        {
+            Bf16Gemms.JoinedForward(bf16, bits, ws, weights.GroupKernel(group), t, r0, r1, fromZero);
+            return;
+        }
         if (IsJoined(group))
         {
             int k = fromZero ? cell.Inputs : cell.Inputs + cell.Units;
@@ -55,9 +70,14 @@ internal static class RnnGemms
     public static void RecurrentBackward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
         int group, int t, int r0, int r1, RowBuffer dIn, float beta)
     {
+        var cell = ws.Cell;
+        if (TryShadows(blas, ws, out var bf16, out var bits))
+        {
+            Bf16Gemms.RecurrentBackward(bf16, bits, ws, weights.RecurrentWeights(cell, group), group, t, r0, r1, dIn, beta);
+            return;
+        }
         if (t == 0 && ws.SkipsInitialGradient && dIn == ws.DH)
             return;   // dh_{-1} only makes dH0, which is not wanted (GRU's d(rh) at step 0 still is)
-        var cell = ws.Cell;
         int h = cell.Units, width = cell.GroupWidth(group), row = ws.PackedRow(t, r0);
         var dPre = ws.DPre.From(row, cell.GroupColumn(group));
         if (ws.HasTransposedRecurrent)   // the same product on Whᵀ: (rows, w_g)·(w_g, H), NN
@@ -106,6 +126,11 @@ internal static class RnnGemms
             }
             return;
         }
+        if (TryShadows(blas, ws, out var bf16, out var bits))
+        {
+            Bf16Gemms.WeightGradients(bf16, bits, ws, gradients, r0, r1, beta);
+            return;
+        }
         for (int g = 0; g < cell.GroupCount; g++)
         {
             int width = cell.GroupWidth(g);
@@ -129,6 +154,11 @@ internal static class RnnGemms
     {
         var cell = ws.Cell;
         if (r1 <= r0) return;
+        if (TryShadows(blas, ws, out var bf16, out var bits))
+        {
+            Bf16Gemms.InputGradient(bf16, bits, ws, weights, r0, r1);
+            return;
+        }
         for (int g = 0; g < cell.GroupCount; g++)
             blas.Sgemm(false, true, r1 - r0, cell.Inputs, cell.GroupWidth(g), 1f,
                 ws.DPre.From(r0, cell.GroupColumn(g)), ws.DPre.Stride, weights.InputWeights(cell, g), cell.GroupWidth(g),

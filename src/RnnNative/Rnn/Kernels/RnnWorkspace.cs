@@ -1,3 +1,5 @@
+using RnnNative.Blas;
+
 namespace RnnNative.Kernels;
 
 /// <summary>
@@ -66,7 +68,8 @@ public sealed class RnnWorkspace
     /// <summary>Bytes of scratch memory held.</summary>
     public long Bytes => 4L * (XH.Capacity + DX.Capacity + Pre.Capacity + DPre.Capacity + CPrev.Capacity
         + TanhC.Capacity + RH.Capacity + DH.Capacity + DC.Capacity + DRH.Capacity + zeros.Capacity)
-        + 4L * (recurrentTransposed.Length + Order.Length + SortedLengths.Length + Active.Length + RowOffset.Length + lengthSlots.Length);
+        + 4L * (recurrentTransposed.Length + Order.Length + SortedLengths.Length + Active.Length + RowOffset.Length + lengthSlots.Length)
+        + 2L * (bf16Shadows?.XH.Capacity + bf16Shadows?.DPre.Capacity ?? 0);
 
     // ---- the plan of the current call (see Plan) ----
     internal readonly int[] Order;          // sorted slot → caller's example index
@@ -90,6 +93,27 @@ public sealed class RnnWorkspace
     private readonly float[] recurrentTransposed;
     /// <summary>Whether the transposed copy holds the current weights (set per backward call).</summary>
     internal bool HasTransposedRecurrent { get; private set; }
+
+    private Bf16Shadows? bf16Shadows;   // allocated by the first bfloat16 forward, kept after
+    private bool bf16Active;
+
+    /// <summary>
+    /// bfloat16 copies of XH and DPre, filled as the floats are written, when the last forward ran its GEMMs in
+    /// bfloat16 (<see cref="PlanBf16"/>); null otherwise. The GEMMs then read them instead of rounding XH and DPre
+    /// again on every call.
+    /// </summary>
+    internal Bf16Shadows? Bf16 => bf16Active ? bf16Shadows : null;
+
+    /// <summary>False makes every call run without <see cref="Bf16"/> (the GEMMs round their operands): for tests.</summary>
+    internal bool UsesBf16Shadows { get; set; } = true;
+
+    /// <summary>Turns the shadows on for this forward (and its backward) when <paramref name="blas"/> runs bfloat16 GEMMs.</summary>
+    internal void PlanBf16(BlasBackend blas)
+    {
+        bf16Active = UsesBf16Shadows && blas.RoundsOperandsToBf16;
+        if (bf16Active && bf16Shadows == null)
+            bf16Shadows = new Bf16Shadows(new Bf16RowBuffer(XH.Rows, XH.Width), new Bf16RowBuffer(DPre.Rows, DPre.Width));
+    }
     internal Span<float> ZeroRow => zeros.Row(0);   // (H) zeros: stands in for an absent initial state or output gradient
 
     /// <summary>Wh_gᵀ: (w_g, H), valid after <see cref="TransposeRecurrentWeights"/>.</summary>
@@ -185,3 +209,6 @@ public sealed class RnnWorkspace
     internal ReadOnlySpan<float> GradientRow(ReadOnlySpan<float> dOutputs, int t, int slot) =>
         dOutputs.IsEmpty ? ZeroRow : dOutputs.Slice(SequenceOffset(Order[slot], t, Cell.Units), Cell.Units);
 }
+
+/// <summary>bfloat16 copies of <see cref="RnnWorkspace.XH"/> (N, I+H) and <see cref="RnnWorkspace.DPre"/> (N, W), same rows and columns.</summary>
+internal sealed record Bf16Shadows(Bf16RowBuffer XH, Bf16RowBuffer DPre);

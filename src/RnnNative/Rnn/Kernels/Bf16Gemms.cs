@@ -1,0 +1,78 @@
+using RnnNative.Blas;
+
+namespace RnnNative.Kernels;
+
+/// <summary>
+/// The GEMMs of <see cref="RnnGemms"/> on a <see cref="Bf16Blas"/> when the workspace keeps bfloat16 shadows of XH
+/// and DPre (<see cref="RnnWorkspace.Bf16"/>): each block is rounded once, where it is produced, instead of on
+/// every GEMM that reads it. The GEMMs see the same bfloat16 values and shapes as the rounding path, so the
+/// results are the same.
+/// </summary>
+/// <remarks>
+/// Who fills what: x (XH's first I columns) is rounded as the inputs are packed
+/// (<see cref="PackedSequences.GatherInputs"/>); h_{t-1} (the other H columns) at the start of step t's
+/// forward GEMM, right after the previous step's row pass wrote it; dPre of group g at the start of its
+/// recurrent backward GEMM, right after the row pass wrote it. The per-call GEMMs over all rows (kernel gradient,
+/// dX) then read the shadows as they are. The GRU's candidate input r·h keeps the rounding path.
+/// </remarks>
+internal static class Bf16Gemms
+{
+    /// <summary>Joined group: pre_t[r0..r1, cols_0] = [x_t | h_{t-1}]·[Wx; Wh] (or x_t·Wx from a zero state).</summary>
+    public static void JoinedForward(Bf16Blas blas, Bf16Shadows bits, RnnWorkspace ws, ReadOnlySpan<float> kernel,
+        int t, int r0, int r1, bool fromZero)
+    {
+        var cell = ws.Cell;
+        int width = cell.GroupWidth(0), row = ws.PackedRow(t, r0), inputs = cell.Inputs;
+        for (int r = row; r < row + r1 - r0; r++)   // h_{t-1} (zeros at step 0 from a zero state: the kernel gradient reads them)
+            bits.XH.RoundInto(ws.HPrev.Row(r), r, inputs);
+        int k = fromZero ? inputs : inputs + cell.Units;
+        blas.GemmBf16(false, false, r1 - r0, width, k, 1f, bits.XH.From(row), bits.XH.Stride,
+            kernel, width, 0f, ws.Pre.From(row, cell.GroupColumn(0)), ws.Pre.Stride);
+    }
+
+    /// <summary>dIn[r0..r1] = beta·dIn + dPre_t[r0..r1, cols_g] · Wh_gᵀ, after rounding that block of dPre.</summary>
+    public static void RecurrentBackward(Bf16Blas blas, Bf16Shadows bits, RnnWorkspace ws, ReadOnlySpan<float> recurrent,
+        int group, int t, int r0, int r1, RowBuffer dIn, float beta)
+    {
+        var cell = ws.Cell;
+        int h = cell.Units, width = cell.GroupWidth(group), column = cell.GroupColumn(group), row = ws.PackedRow(t, r0);
+        bits.DPre.Round(ws.DPre, row, row + r1 - r0, column, width);   // the kernel gradient reads it even at step 0
+        if (t == 0 && ws.SkipsInitialGradient && dIn == ws.DH)
+            return;
+        blas.GemmBf16(false, true, r1 - r0, h, width, 1f, bits.DPre.From(row, column), bits.DPre.Stride,
+            recurrent, width, beta, dIn.From(r0), dIn.Stride);
+    }
+
+    /// <summary>The weight gradients over packed rows [r0, r1) (see <see cref="RnnGemms.WeightGradients"/>).</summary>
+    public static void WeightGradients(Bf16Blas blas, Bf16Shadows bits, RnnWorkspace ws, in RnnWeightGradients gradients,
+        int r0, int r1, float beta)
+    {
+        var cell = ws.Cell;
+        for (int g = 0; g < cell.GroupCount; g++)
+        {
+            int width = cell.GroupWidth(g);
+            var dPre = bits.DPre.From(r0, cell.GroupColumn(g));
+            if (RnnGemms.IsJoined(g))
+            {
+                blas.GemmBf16(true, false, cell.Inputs + cell.Units, width, r1 - r0, 1f, bits.XH.From(r0), bits.XH.Stride,
+                    dPre, bits.DPre.Stride, beta, gradients.GroupKernel(g), width);
+                continue;
+            }
+            blas.GemmBf16(true, false, cell.Inputs, width, r1 - r0, 1f, bits.XH.From(r0), bits.XH.Stride,
+                dPre, bits.DPre.Stride, beta, gradients.InputWeights(cell, g), width);
+            var input = RnnGemms.RecurrentInput(ws, g);   // r·h has no shadow: rounded by the backend
+            blas.Sgemm(true, false, cell.Units, width, r1 - r0, 1f, input.From(r0), input.Stride,
+                ws.DPre.From(r0, cell.GroupColumn(g)), ws.DPre.Stride, beta, gradients.RecurrentWeights(cell, g), width);
+        }
+    }
+
+    /// <summary>DX[r0..r1] = Σ_g dPre_g[r0..r1] · Wx_gᵀ.</summary>
+    public static void InputGradient(Bf16Blas blas, Bf16Shadows bits, RnnWorkspace ws, in RnnWeights weights, int r0, int r1)
+    {
+        var cell = ws.Cell;
+        for (int g = 0; g < cell.GroupCount; g++)
+            blas.GemmBf16(false, true, r1 - r0, cell.Inputs, cell.GroupWidth(g), 1f,
+                bits.DPre.From(r0, cell.GroupColumn(g)), bits.DPre.Stride, weights.InputWeights(cell, g), cell.GroupWidth(g),
+                g == 0 ? 0f : 1f, ws.DX.From(r0), ws.DX.Stride);
+    }
+}

@@ -1,0 +1,59 @@
+using RnnNative.Blas;
+
+namespace RnnNative.Kernels;
+
+/// <summary>
+/// A (rows, width) matrix of bfloat16 bits (<see cref="BFloat16"/>) whose rows start on 64-byte boundaries: the
+/// bfloat16 shadow of a <see cref="RowBuffer"/>, a GEMM operand with leading dimension <see cref="Stride"/>.
+/// </summary>
+/// <remarks>The stride is the width rounded up to 32 elements (64 bytes), and 32 more when that is a multiple
+/// of 256 bytes (as <see cref="RowBuffer"/>): threads writing rows of their own never share a cache line.</remarks>
+internal sealed class Bf16RowBuffer
+{
+    private const int AlignElements = 32;   // 64 bytes
+    private readonly ushort[] _array;
+    private readonly int _offset;
+
+    public Bf16RowBuffer(int rows, int width)
+    {
+        Rows = rows;
+        Width = width;
+        int stride = (width + AlignElements - 1) / AlignElements * AlignElements;
+        Stride = stride % 128 == 0 && stride > 0 ? stride + AlignElements : stride;
+        long length = (long)rows * Stride;
+        if (length + AlignElements > Array.MaxLength)
+            throw new ArgumentException($"{rows} rows of {width} bfloat16 values do not fit in one buffer.");
+        _array = length == 0 ? [] : GC.AllocateArray<ushort>((int)length + AlignElements, pinned: true);
+        _offset = length == 0 ? 0 : MemoryAddress.AlignedIndex(_array);
+        Length = (int)length;
+    }
+
+    /// <summary>Elements this buffer's memory holds.</summary>
+    public long Capacity => _array.LongLength;
+    /// <summary>Rows.</summary>
+    public int Rows { get; }
+    /// <summary>Elements of a row in use.</summary>
+    public int Width { get; }
+    /// <summary>Elements from one row to the next (the leading dimension).</summary>
+    public int Stride { get; }
+    /// <summary>Rows × Stride.</summary>
+    public int Length { get; }
+
+    /// <summary>Row <paramref name="row"/>: <see cref="Width"/> elements.</summary>
+    public Span<ushort> Row(int row) => _array.AsSpan(_offset + row * Stride, Width);
+
+    /// <summary>From (row, column) to the end of the buffer: a GEMM operand with leading dimension <see cref="Stride"/>.</summary>
+    public ReadOnlySpan<ushort> From(int row, int column = 0) =>
+        _array.AsSpan(_offset + row * Stride + column, Length - row * Stride - column);
+
+    /// <summary>Rounds columns [column, column + width) of rows [row0, row1) of <paramref name="source"/> into the same place here.</summary>
+    public void Round(RowBuffer source, int row0, int row1, int column, int width)
+    {
+        for (int row = row0; row < row1; row++)
+            BFloat16.FromFloats(source.Row(row).Slice(column, width), Row(row).Slice(column, width));
+    }
+
+    /// <summary>Rounds row <paramref name="row"/> of <paramref name="source"/> into columns from <paramref name="column"/> of row <paramref name="row"/>.</summary>
+    public void RoundInto(ReadOnlySpan<float> source, int row, int column) =>
+        BFloat16.FromFloats(source, Row(row).Slice(column, source.Length));
+}
