@@ -54,7 +54,8 @@ internal sealed class BatchSplit
         _compute.Run(Call);
     }
 
-    /// <summary>Cuts the sorted batch of <paramref name="ws"/> (planned) into slices of equal Σ lengths.</summary>
+    /// <summary>Cuts the sorted batch of <paramref name="ws"/> (planned) into slices of equal Σ lengths, each slice's
+    /// rows one block of the packed buffers (<see cref="RnnWorkspace.LayOutSlices"/>).</summary>
     internal void CutSlices(RnnWorkspace ws)
     {
         int parts = Parts, slot = 0;
@@ -68,6 +69,7 @@ internal sealed class BatchSplit
             SlotBounds[p] = slot;
         }
         SlotBounds[parts] = ws.Batch;
+        ws.LayOutSlices(SlotBounds);
     }
 
     /// <summary>Rows [r0, r1) of <paramref name="rows"/> for part p: even shares.</summary>

@@ -10,7 +10,8 @@ namespace RnnNative.Kernels;
 /// Layout: the batch is sorted by length, descending (a stable permutation computed per call), and activations
 /// are stored packed and time-major like PyTorch's packed sequences: step t holds the B_t examples still running
 /// (a prefix of the sorted batch), in rows RowOffset[t] .. RowOffset[t]+B_t of every packed buffer. N = Σ lengths
-/// rows in all; nothing is stored or computed for finished examples.
+/// rows in all; nothing is stored or computed for finished examples. With the batch cut into slices for threads,
+/// each slice is packed so into a block of its own (<see cref="LayOutSlices"/>); <see cref="PackedRow"/> is the map.
 /// <code>
 /// X      (N, I)  inputs             Pre  (N, W)  x·Wx + h·Wh, then the activations backward needs
 /// XH     (N, I+H) = [X | HPrev]: one row holds x_t and h_{t-1} side by side (X's row ends where HPrev's starts)
@@ -21,7 +22,7 @@ namespace RnnNative.Kernels;
 /// </code>
 /// A workspace is not thread-safe: one forward/backward pair at a time.
 /// </remarks>
-public sealed class RnnWorkspace
+public sealed partial class RnnWorkspace
 {
     /// <summary>Allocates the scratch memory for <paramref name="batch"/> sequences of up to <paramref name="steps"/> steps.</summary>
     public RnnWorkspace(RnnCellSpec cell, int batch, int steps)
@@ -166,12 +167,11 @@ public sealed class RnnWorkspace
             Active[t] = running;
             RowOffset[t] = t == 0 ? 0 : RowOffset[t - 1] + Active[t - 1];
         }
+        LayOutSlices([0, Batch]);
     }
 
     private int LengthOf(ReadOnlySpan<int> lengths, int example) => lengths.IsEmpty ? Steps : lengths[example];
 
-    /// <summary>Packed row of sorted slot b at step t (b &lt; B_t).</summary>
-    internal int PackedRow(int t, int slot) => RowOffset[t] + slot;
 
     /// <summary>Offset of (example, step) in a caller's (B, T, width) or, time-major, (T, B, width) buffer.</summary>
     internal int SequenceOffset(int example, int t, int width) =>

@@ -52,7 +52,7 @@ internal sealed class SplitCall(BatchSplit split) : IPartJob
                 FusedRnn.BackwardSteps(blas, ws, Weights, slot0, slot1, DOutputs, gradients);
                 break;
             case SplitStage.WeightGradients:   // part 0 adds to the caller's, the others overwrite their scratch
-                var (w0, w1) = split.RowShare(ws.PackedRows, part);
+                var (w0, w1) = ws.SliceRows(part);   // the rows this part's time loop wrote
                 RnnGemms.WeightGradients(blas, ws, part == 0 ? Gradients : ScratchGradients(ws.Cell, part), w0, w1, part == 0 ? 1f : 0f);
                 break;
             default:

@@ -53,3 +53,51 @@ public class RnnWorkspaceTests
         Assert.False(ws.HasTransposedRecurrent);
     }
 }
+
+/// <summary>The slice-major packing of <see cref="RnnWorkspace.LayOutSlices"/>.</summary>
+public class RnnWorkspaceSliceTests
+{
+    [Theory]
+    [InlineData(new[] { 0, 7 })]
+    [InlineData(new[] { 0, 3, 7 })]
+    [InlineData(new[] { 0, 0, 7 })]       // an empty slice
+    [InlineData(new[] { 0, 2, 5, 7 })]
+    public void EverySliceOwnsOneBlockPackedTimeMajor(int[] bounds)
+    {
+        var cell = new RnnCellSpec(RnnCellKind.BasicTanh, inputs: 2, units: 3);
+        var ws = new RnnWorkspace(cell, batch: 7, steps: 5);
+        ws.Plan([5, 0, 3, 5, 1, 2, 4], timeMajor: false);   // sorted: 5 5 4 3 2 1 0
+
+        ws.LayOutSlices(bounds);
+
+        var expected = new List<int>();   // row of (t, slot) in order: slice, then step, then slot
+        int row = 0;
+        var seen = new HashSet<int>();
+        for (int p = 0; p + 1 < bounds.Length; p++)
+        {
+            var (start, end) = ws.SliceRows(p);
+            Assert.Equal(row, start);
+            for (int t = 0; t < 5; t++)
+                for (int slot = bounds[p]; slot < bounds[p + 1]; slot++)
+                    if (ws.SortedLengths[slot] > t)
+                    {
+                        Assert.Equal(row++, ws.PackedRow(t, slot));
+                        Assert.True(seen.Add(ws.PackedRow(t, slot)));
+                    }
+            Assert.Equal(row, end);
+        }
+        Assert.Equal(ws.PackedRows, row);   // a bijection onto [0, N)
+    }
+
+    [Fact]
+    public void OneSliceIsPlainTimeMajorPacking()
+    {
+        var ws = new RnnWorkspace(new RnnCellSpec(RnnCellKind.Lstm, inputs: 2, units: 3), batch: 3, steps: 4);
+        ws.Plan([4, 2, 3], timeMajor: true);   // sorted: 4 3 2 → B_t = 3 3 2 1
+
+        int[] firstRowOfStep = [0, 3, 6, 8];
+        for (int t = 0; t < 4; t++)
+            for (int slot = 0; slot < ws.Active[t]; slot++)
+                Assert.Equal(firstRowOfStep[t] + slot, ws.PackedRow(t, slot));
+    }
+}
