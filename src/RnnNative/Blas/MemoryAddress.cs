@@ -13,29 +13,19 @@ internal static unsafe class MemoryAddress
     public const int LineBytes = 64;
 
     /// <summary>
-    /// The first index of <paramref name="pinned"/> whose element lies <paramref name="lead"/> floats past a
-    /// 64-byte boundary (0 ≤ lead &lt; 16). The array must be pinned (<c>GC.AllocateArray(..., pinned: true)</c>),
+    /// The first index of <paramref name="pinned"/> whose element lies <paramref name="lead"/> elements past a
+    /// 64-byte boundary (0 ≤ lead &lt; 64 / sizeof(T)). The array must be pinned (<c>GC.AllocateArray(..., pinned: true)</c>),
     /// or the answer is stale after the next collection.
     /// </summary>
-    public static int AlignedIndex(float[] pinned, int lead = 0)
+    public static int AlignedIndex<T>(T[] pinned, int lead = 0) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(pinned);
-        const int floats = LineBytes / sizeof(float);
+        int elements = LineBytes / sizeof(T);
         ArgumentOutOfRangeException.ThrowIfNegative(lead);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(lead, floats);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(lead, elements);
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
-        int misalign = (int)(address % LineBytes) / sizeof(float);
-        return (lead - misalign + floats) % floats;
-    }
-
-    /// <summary>The first index of <paramref name="pinned"/> that lies on a 64-byte boundary (the array must be pinned).</summary>
-    public static int AlignedIndex(ushort[] pinned)
-    {
-        ArgumentNullException.ThrowIfNull(pinned);
-        const int elements = LineBytes / sizeof(ushort);
-        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
-        int misalign = (int)(address % LineBytes) / sizeof(ushort);
-        return (elements - misalign) % elements;
+        int misalign = (int)(address % LineBytes) / sizeof(T);
+        return (lead - misalign + elements) % elements;
     }
 
     /// <summary>The address of a span's first element: an identity for its storage (valid while that storage

@@ -23,8 +23,8 @@ internal static class Bf16Gemms
     {
         var cell = ws.Cell;
         int width = cell.GroupWidth(0), row = ws.PackedRow(t, r0), inputs = cell.Inputs;
-        for (int r = row; r < row + r1 - r0; r++)   // h_{t-1} (zeros at step 0 from a zero state: the kernel gradient reads them)
-            bits.XH.RoundInto(ws.HPrev.Row(r), r, inputs);
+        // h_{t-1} (zeros at step 0 from a zero state: the kernel gradient reads them)
+        bits.XH.Round(ws.XH, row, row + r1 - r0, inputs, cell.Units);
         int k = fromZero ? inputs : inputs + cell.Units;
         blas.GemmBf16(false, false, r1 - r0, width, k, 1f, bits.XH.From(row), bits.XH.Stride,
             kernel, width, 0f, ws.Pre.From(row, cell.GroupColumn(0)), ws.Pre.Stride);

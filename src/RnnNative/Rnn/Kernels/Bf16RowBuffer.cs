@@ -18,8 +18,7 @@ internal sealed class Bf16RowBuffer
     {
         Rows = rows;
         Width = width;
-        int stride = (width + AlignElements - 1) / AlignElements * AlignElements;
-        Stride = stride % 128 == 0 && stride > 0 ? stride + AlignElements : stride;
+        Stride = RowBuffer.StrideFor(width, sizeof(ushort));
         long length = (long)rows * Stride;
         if (length + AlignElements > Array.MaxLength)
             throw new ArgumentException($"{rows} rows of {width} bfloat16 values do not fit in one buffer.");

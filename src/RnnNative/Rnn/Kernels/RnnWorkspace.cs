@@ -9,9 +9,10 @@ namespace RnnNative.Kernels;
 /// <remarks>
 /// Layout: the batch is sorted by length, descending (a stable permutation computed per call), and activations
 /// are stored packed and time-major like PyTorch's packed sequences: step t holds the B_t examples still running
-/// (a prefix of the sorted batch), in rows RowOffset[t] .. RowOffset[t]+B_t of every packed buffer. N = Σ lengths
-/// rows in all; nothing is stored or computed for finished examples. With the batch cut into slices for threads,
-/// each slice is packed so into a block of its own (<see cref="LayOutSlices"/>); <see cref="PackedRow"/> is the map.
+/// (a prefix of the sorted batch), in B_t consecutive rows of every packed buffer after those of steps 0..t−1.
+/// N = Σ lengths rows in all; nothing is stored or computed for finished examples. With the batch cut into slices
+/// for threads, each slice is packed so into a block of its own (<see cref="LayOutSlices"/>); <see cref="PackedRow"/>
+/// is the map.
 /// <code>
 /// X      (N, I)  inputs             Pre  (N, W)  x·Wx + h·Wh, then the activations backward needs
 /// XH     (N, I+H) = [X | HPrev]: one row holds x_t and h_{t-1} side by side (X's row ends where HPrev's starts)
@@ -42,7 +43,6 @@ public sealed partial class RnnWorkspace
         Order = new int[batch];
         SortedLengths = new int[batch];
         Active = new int[steps + 1];
-        RowOffset = new int[steps + 1];
         lengthSlots = new int[steps + 1];
         bool lstm = cell.Kind == RnnCellKind.Lstm, gru = cell.Kind == RnnCellKind.Gru;
         XH = RowBuffer.SideBySide(n, cell.Inputs, h, out X, out HPrev);
@@ -69,16 +69,16 @@ public sealed partial class RnnWorkspace
     /// <summary>Bytes of scratch memory held.</summary>
     public long Bytes => 4L * (XH.Capacity + DX.Capacity + Pre.Capacity + DPre.Capacity + CPrev.Capacity
         + TanhC.Capacity + RH.Capacity + DH.Capacity + DC.Capacity + DRH.Capacity + zeros.Capacity)
-        + 4L * (recurrentTransposed.Length + Order.Length + SortedLengths.Length + Active.Length + RowOffset.Length + lengthSlots.Length)
+        + 4L * (recurrentTransposed.Length + Order.Length + SortedLengths.Length + Active.Length + lengthSlots.Length
+            + sliceStepBase.Length + slotSlice.Length + sliceRowBounds.Length)
         + 2L * (bf16Shadows?.XH.Capacity + bf16Shadows?.DPre.Capacity ?? 0);
 
     // ---- the plan of the current call (see Plan) ----
     internal readonly int[] Order;          // sorted slot → caller's example index
     internal readonly int[] SortedLengths;  // length of each sorted slot, descending
     internal readonly int[] Active;         // B_t: examples still running at step t; Active[T] = 0
-    internal readonly int[] RowOffset;      // first packed row of step t; RowOffset[T] = N
     private readonly int[] lengthSlots;     // counting-sort scratch, indexed by length
-    internal int PackedRows => RowOffset[Steps];
+    internal int PackedRows { get; private set; }   // N = Σ B_t
     internal int MaxLength => SortedLengths[0];
     internal bool TimeMajor { get; private set; }
     internal bool HasForward { get; set; }
@@ -160,12 +160,13 @@ public sealed partial class RnnWorkspace
             Order[slot] = e;
             SortedLengths[slot] = length;
         }
+        PackedRows = 0;
         for (int t = 0, running = Batch; t <= Steps; t++)
         {
             while (running > 0 && SortedLengths[running - 1] <= t)
                 running--;
             Active[t] = running;
-            RowOffset[t] = t == 0 ? 0 : RowOffset[t - 1] + Active[t - 1];
+            PackedRows += running;
         }
         LayOutSlices([0, Batch]);
     }

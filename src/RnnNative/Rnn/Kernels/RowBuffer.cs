@@ -81,10 +81,18 @@ internal sealed class RowBuffer
     public Span<float> From(int row, int column = 0) => _array.AsSpan(_offset + row * Stride + column, Length - row * Stride - column);
 
     /// <summary>The stride of rows of <paramref name="width"/> floats.</summary>
-    public static int StrideFor(int width)
+    public static int StrideFor(int width) => StrideFor(width, sizeof(float));
+
+    /// <summary>
+    /// The stride, in elements of <paramref name="elementBytes"/> bytes, of rows of <paramref name="width"/> elements:
+    /// the width rounded up to 64 bytes, and 64 bytes more when that is a multiple of 256 bytes (the rule of the
+    /// class remarks, for any element size).
+    /// </summary>
+    public static int StrideFor(int width, int elementBytes)
     {
-        int stride = RoundUpToAlignment(width);
-        return stride % 64 == 0 && stride > 0 ? stride + AlignFloats : stride;
+        int perLine = MemoryAddress.LineBytes / elementBytes;
+        int stride = (width + perLine - 1) / perLine * perLine;
+        return stride % (4 * perLine) == 0 && stride > 0 ? stride + perLine : stride;
     }
 
     // Floats rounded up to a whole number of 64-byte blocks.
