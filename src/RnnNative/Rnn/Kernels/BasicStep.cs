@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RnnNative.Blas;
 
@@ -5,9 +6,12 @@ namespace RnnNative.Kernels;
 
 /// <summary>One time step of TF's <c>BasicRNNCell</c> over rows [r0, r1) of the sorted batch.</summary>
 /// <remarks>Forward: h_t = act(x_t·Wx + h_{t-1}·Wh + b). Backward: dPre = (dy_t + dh_t)·act'(h_t);
-/// db += dPre; dh_{t-1} = dPre·Whᵀ.</remarks>
+/// db += dPre; dh_{t-1} = dPre·Whᵀ.
+/// <para>The steps are kept out of <see cref="FusedRnn"/>'s dispatch (<c>NoInlining</c>): inlined there beside every other
+/// cell's, they exhaust the JIT's inlining budget and the row kernels' tail operators become calls.</para></remarks>
 internal static class BasicStep
 {
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void ForwardStep<TAct>(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
         Span<float> outputs, Span<float> finalH) where TAct : IActivation
     {
@@ -20,6 +24,7 @@ internal static class BasicStep
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void BackwardStep<TAct>(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
         ReadOnlySpan<float> dOutputs, Span<float> dBias) where TAct : IActivation
     {

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace RnnNative.Kernels;
 
 /// <summary>
@@ -18,9 +21,28 @@ internal static class PackedSequences
             for (int b = slot0, end = Math.Min(slot1, ws.Active[t]); b < end; b++)
             {
                 var source = x.Slice(ws.SequenceOffset(ws.Order[b], t, inputs), inputs);
-                source.CopyTo(ws.X.Row(ws.PackedRow(t, b)));
+                CopyRow(source, ws.X.Row(ws.PackedRow(t, b)));
                 bits?.RoundInto(source, ws.PackedRow(t, b), 0);
             }
+    }
+
+    // destination[..n] = source (n = source.Length): an input row is a few vectors wide, where Span.CopyTo's memmove
+    // call costs more than the copy. The last vector overlaps the one before it, which rewrites the same values.
+    private static void CopyRow(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        int n = source.Length;
+        if (!Vector512.IsHardwareAccelerated || n < Vector512<float>.Count || destination.Length < n
+            || source.Overlaps(destination))
+        {
+            source.CopyTo(destination);
+            return;
+        }
+        ref float from = ref MemoryMarshal.GetReference(source);
+        ref float to = ref MemoryMarshal.GetReference(destination);
+        int last = n - Vector512<float>.Count;
+        for (int i = 0; i < last; i += Vector512<float>.Count)
+            Vector512.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+        Vector512.LoadUnsafe(ref from, (nuint)last).StoreUnsafe(ref to, (nuint)last);
     }
 
     /// <summary>dX ← ws.DX (N, I) at valid steps, 0 at every step past an example's length.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using RnnNative.Blas;
 
 namespace RnnNative.Kernels;
@@ -39,6 +40,8 @@ internal static class RnnGemms
     /// Joined group: pre_t[r0..r1, cols_g] = [x_t | h_{t-1}]·[Wx_g; Wh_g] — (rows, I+H)·(I+H, w_g), or x_t·Wx_g
     /// at step 0 from a zero state. Other groups: pre_t[r0..r1, cols_g] += in_t · Wh_g — (rows, H)·(H, w_g).
     /// </summary>
+    // Called once per step: kept out of the steps (NoInlining) so the steps' inlining budget goes to their row kernels.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void RecurrentForward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
         int group, int t, int r0, int r1)
     {
@@ -67,6 +70,7 @@ internal static class RnnGemms
 
     /// <summary>dIn[r0..r1] = beta·dIn + dPre_t[r0..r1, cols_g] · Wh_gᵀ  — (rows, w_g)·(w_g, H); dIn is (B, H).</summary>
     /// <remarks>Reads the workspace's transposed copy of Wh_g when it has one (an NN GEMM), else Wh_g itself (NT).</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void RecurrentBackward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
         int group, int t, int r0, int r1, RowBuffer dIn, float beta)
     {

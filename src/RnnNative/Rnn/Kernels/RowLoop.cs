@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using RnnNative.Blas;
 
 namespace RnnNative.Kernels;
 
@@ -75,6 +76,17 @@ internal readonly struct TailChunk(int count) : IChunk<Float8>
     }
 }
 
+/// <summary>The last <c>count</c> (1..15) floats of a row in one 512-bit vector: AVX-512 masked moves
+/// (<see cref="MaskedAccess"/>), missing lanes load as 0 and are never stored.</summary>
+internal readonly struct MaskedChunk(Vector512<float> mask) : IChunk<Float16>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Float16 Load(ref float row, int column) => new(MaskedAccess.Load(ref Unsafe.Add(ref row, column), mask));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(ref float row, int column, Float16 chunk) => MaskedAccess.Store(ref Unsafe.Add(ref row, column), mask, chunk.Value);
+}
+
 /// <summary>A fused elementwise pass over one row of H columns, processed one chunk at a time.</summary>
 internal interface IRowKernel
 {
@@ -101,15 +113,22 @@ internal static class RowLoop
     public static void Run256<TKernel>(ref TKernel kernel, int width) where TKernel : struct, IRowKernel, allows ref struct =>
         Finish256(ref kernel, 0, width);
 
-    /// <summary>Whole 512-bit vectors, then at most one 256-bit vector and one tail chunk (a lane computes the
-    /// same value at either width).</summary>
+    /// <summary>Whole 512-bit vectors, then one masked 512-bit chunk for the rest (a lane computes the same value at
+    /// either width and in either kind of chunk).</summary>
+    /// <remarks>Without AVX-512F's masked moves (never on x64, where Vector512 acceleration implies them) the rest
+    /// goes through a 256-bit vector and a tail chunk.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run512<TKernel>(ref TKernel kernel, int width) where TKernel : struct, IRowKernel, allows ref struct
     {
         int column = 0;
         for (; column <= width - Float16.Count; column += Float16.Count)
             kernel.Chunk<WholeChunk<Float16>, Float16>(default, column);
-        Finish256(ref kernel, column, width);
+        if (column == width)
+            return;
+        if (MaskedAccess.IsSupported)
+            kernel.Chunk<MaskedChunk, Float16>(new MaskedChunk(MaskedAccess.FirstLanes(width - column)), column);
+        else
+            Finish256(ref kernel, column, width);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -31,6 +31,19 @@ public class FusedRnnReferenceTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData(16, false)]
+    [InlineData(17, true)]
+    [InlineData(28, false)]
+    [InlineData(40, true)]
+    public void InputRowsOfOneOrMoreVectorsAreGatheredExactly(int inputs, bool timeMajor)
+    {
+        // I ≥ 16: the packing copies whole 512-bit vectors and one overlapping vector for the rest.
+        var p = RnnProblem.Random(RnnCellKind.BasicTanh, batch: 4, steps: 3, inputs, units: 7, lengths: [3, 1, 0, 2],
+            timeMajor, seed: 30 + inputs);
+        AssertMatchesReference(p, new FusedRunner(p).Run(BlasBackend.Create(BlasKind.Managed)));
+    }
+
+    [Theory]
     [MemberData(nameof(Cells))]
     public void FullLengthsAndZeroInitialStateMatchReference(RnnCellKind kind)
     {

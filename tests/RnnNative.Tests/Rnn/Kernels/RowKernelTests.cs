@@ -198,7 +198,8 @@ public class RowKernelTests
     }
 }
 
-/// <summary>The row kernels with whole 512-bit vectors first (then 256-bit and tail chunks).</summary>
+/// <summary>The row kernels with whole 512-bit vectors first, then one masked chunk (or, without AVX-512F, 256-bit and
+/// tail chunks).</summary>
 public sealed class RowKernel512Tests : RowKernelTests
 {
     private protected override void Run<TKernel>(ref TKernel kernel, int width) => RowLoop.Run512(ref kernel, width);
