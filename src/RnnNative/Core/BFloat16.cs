@@ -53,20 +53,38 @@ public static class BFloat16
     public static void FromFloats(ReadOnlySpan<float> src, Span<ushort> dst)
     {
         CheckLengths(src.Length, dst.Length);
-        ref uint s = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(src));
+        ref float s = ref MemoryMarshal.GetReference(src);
         ref ushort d = ref MemoryMarshal.GetReference(dst);
-        int n = src.Length;
-        // A row that is not a whole number of vectors ends with one vector over its last lanes, overlapping the
-        // previous one: lane i gets FromFloat(src[i]) either way, so that is exact unless dst overlaps src.
-        bool disjoint = !MemoryMarshal.AsBytes(src).Overlaps(MemoryMarshal.AsBytes(dst[..n]));
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<uint>.Count && disjoint)
+        if (MemoryMarshal.AsBytes(src).Overlaps(MemoryMarshal.AsBytes(dst[..src.Length])))
+            FromFloatsInOrder(ref Unsafe.As<float, uint>(ref s), ref d, src.Length);
+        else
+            FromFloatsDisjoint(ref s, ref d, src.Length);
+    }
+
+    /// <summary><see cref="FromFloats"/> on <paramref name="n"/> floats at <paramref name="src"/> into memory at
+    /// <paramref name="dst"/> that does not overlap them; the caller has checked both hold <paramref name="n"/>
+    /// elements.</summary>
+    /// <remarks>A row that is not a whole number of 512-bit vectors ends with one vector over its last lanes,
+    /// overlapping the one before it: lane i gets FromFloat(src[i]) either way, which is exact only because dst
+    /// does not overlap src.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FromFloatsDisjoint(ref float src, ref ushort dst, int n)
+    {
+        ref uint s = ref Unsafe.As<float, uint>(ref src);
+        if (!Vector512.IsHardwareAccelerated || n < Vector512<uint>.Count)
         {
-            int last = n - Vector512<uint>.Count;
-            for (int i = 0; i < last; i += Vector512<uint>.Count)
-                Narrow(Convert(Vector512.LoadUnsafe(ref s, (nuint)i))).StoreUnsafe(ref d, (nuint)i);
-            Narrow(Convert(Vector512.LoadUnsafe(ref s, (nuint)last))).StoreUnsafe(ref d, (nuint)last);
+            FromFloatsInOrder(ref s, ref dst, n);
             return;
         }
+        int last = n - Vector512<uint>.Count;
+        for (int i = 0; i < last; i += Vector512<uint>.Count)
+            Narrow(Convert(Vector512.LoadUnsafe(ref s, (nuint)i))).StoreUnsafe(ref dst, (nuint)i);
+        Narrow(Convert(Vector512.LoadUnsafe(ref s, (nuint)last))).StoreUnsafe(ref dst, (nuint)last);
+    }
+
+    // Front to back, each block read before it is written: right even when dst overlaps src (written in place).
+    private static void FromFloatsInOrder(ref uint s, ref ushort d, int n)
+    {
         int j = 0;
         if (Vector256.IsHardwareAccelerated)
             for (; j <= n - 2 * Vector256<uint>.Count; j += 2 * Vector256<uint>.Count)
