@@ -143,7 +143,20 @@ public static class BFloat16
         for (; i < n; i++) Unsafe.Add(ref d, i) = (uint)FromFloat(BitConverter.UInt32BitsToSingle(Unsafe.Add(ref s, i))) << 16;
     }
 
+    /// <summary>FromFloat on 16 lanes, as 16 ushorts: for kernels that round values they hold in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<ushort> FromFloats(Vector512<float> values) => Narrow(Convert(values.AsUInt32()));
+
+    /// <summary>FromFloat on 8 lanes, as 8 ushorts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<ushort> FromFloats(Vector256<float> values)
+    {
+        var halves = Convert(values.AsUInt32());
+        return Vector128.Narrow(halves.GetLower(), halves.GetUpper());
+    }
+
     // FromFloat on 16 lanes: the bfloat16 in the low half of each uint.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<uint> Convert(Vector512<uint> bits)
     {
         var nan = Vector512.GreaterThan(bits & Vector512.Create(AbsMask), Vector512.Create(PositiveInfinity));
@@ -155,6 +168,7 @@ public static class BFloat16
     }
 
     // FromFloat on 8 lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<uint> Convert(Vector256<uint> bits)
     {
         var nan = Vector256.GreaterThan(bits & Vector256.Create(AbsMask), Vector256.Create(PositiveInfinity));
