@@ -16,8 +16,8 @@ namespace RnnNative.Blas;
 /// </remarks>
 internal static unsafe class MaskedAccess
 {
-    /// <summary>Whether <see cref="Load"/> and <see cref="Store"/> run here (AVX-512F).</summary>
-    public static bool IsSupported => Avx512F.IsSupported;
+    /// <summary>Whether <see cref="Load"/> and the stores run here (AVX-512F, and BW with VL for 16-bit lanes).</summary>
+    public static bool IsSupported => Avx512F.IsSupported && Avx512BW.VL.IsSupported;
 
     /// <summary>All-ones in lanes [0, count), zeros in the others (0 ≤ count ≤ 16).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -30,6 +30,15 @@ internal static unsafe class MaskedAccess
     {
         fixed (float* p = &source)
             return Avx512F.MaskLoad(p, mask, Vector512<float>.Zero);
+    }
+
+    /// <summary>Writes the 16-bit lanes of <paramref name="value"/> that <paramref name="mask"/> (32-bit lanes, as for
+    /// <see cref="Store"/>) selects to 16 ushorts at <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(ref ushort destination, Vector512<float> mask, Vector256<ushort> value)
+    {
+        fixed (ushort* p = &destination)
+            Avx512BW.VL.MaskStore(p, Avx512F.ConvertToVector256UInt16(mask.AsUInt32()), value);
     }
 
     /// <summary>Writes the lanes of <paramref name="mask"/> of <paramref name="value"/> to 16 floats at <paramref name="destination"/>.</summary>

@@ -53,20 +53,38 @@ public static class BFloat16
     public static void FromFloats(ReadOnlySpan<float> src, Span<ushort> dst)
     {
         CheckLengths(src.Length, dst.Length);
-        ref uint s = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(src));
+        ref float s = ref MemoryMarshal.GetReference(src);
         ref ushort d = ref MemoryMarshal.GetReference(dst);
-        int n = src.Length;
-        // A row that is not a whole number of vectors ends with one vector over its last lanes, overlapping the
-        // previous one: lane i gets FromFloat(src[i]) either way, so that is exact unless dst overlaps src.
-        bool disjoint = !MemoryMarshal.AsBytes(src).Overlaps(MemoryMarshal.AsBytes(dst[..n]));
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<uint>.Count && disjoint)
+        if (MemoryMarshal.AsBytes(src).Overlaps(MemoryMarshal.AsBytes(dst[..src.Length])))
+            FromFloatsInOrder(ref Unsafe.As<float, uint>(ref s), ref d, src.Length);
+        else
+            FromFloatsDisjoint(ref s, ref d, src.Length);
+    }
+
+    /// <summary><see cref="FromFloats"/> on <paramref name="n"/> floats at <paramref name="src"/> into memory at
+    /// <paramref name="dst"/> that does not overlap them; the caller has checked both hold <paramref name="n"/>
+    /// elements.</summary>
+    /// <remarks>A row that is not a whole number of 512-bit vectors ends with one vector over its last lanes,
+    /// overlapping the one before it: lane i gets FromFloat(src[i]) either way, which is exact only because dst
+    /// does not overlap src.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FromFloatsDisjoint(ref float src, ref ushort dst, int n)
+    {
+        ref uint s = ref Unsafe.As<float, uint>(ref src);
+        if (!Vector512.IsHardwareAccelerated || n < Vector512<uint>.Count)
         {
-            int last = n - Vector512<uint>.Count;
-            for (int i = 0; i < last; i += Vector512<uint>.Count)
-                Narrow(Convert(Vector512.LoadUnsafe(ref s, (nuint)i))).StoreUnsafe(ref d, (nuint)i);
-            Narrow(Convert(Vector512.LoadUnsafe(ref s, (nuint)last))).StoreUnsafe(ref d, (nuint)last);
+            FromFloatsInOrder(ref s, ref dst, n);
             return;
         }
+        int last = n - Vector512<uint>.Count;
+        for (int i = 0; i < last; i += Vector512<uint>.Count)
+            Narrow(Convert(Vector512.LoadUnsafe(ref s, (nuint)i))).StoreUnsafe(ref dst, (nuint)i);
+        Narrow(Convert(Vector512.LoadUnsafe(ref s, (nuint)last))).StoreUnsafe(ref dst, (nuint)last);
+    }
+
+    // Front to back, each block read before it is written: right even when dst overlaps src (written in place).
+    private static void FromFloatsInOrder(ref uint s, ref ushort d, int n)
+    {
         int j = 0;
         if (Vector256.IsHardwareAccelerated)
             for (; j <= n - 2 * Vector256<uint>.Count; j += 2 * Vector256<uint>.Count)
@@ -125,7 +143,20 @@ public static class BFloat16
         for (; i < n; i++) Unsafe.Add(ref d, i) = (uint)FromFloat(BitConverter.UInt32BitsToSingle(Unsafe.Add(ref s, i))) << 16;
     }
 
+    /// <summary>FromFloat on 16 lanes, as 16 ushorts: for kernels that round values they hold in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<ushort> FromFloats(Vector512<float> values) => Narrow(Convert(values.AsUInt32()));
+
+    /// <summary>FromFloat on 8 lanes, as 8 ushorts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<ushort> FromFloats(Vector256<float> values)
+    {
+        var halves = Convert(values.AsUInt32());
+        return Vector128.Narrow(halves.GetLower(), halves.GetUpper());
+    }
+
     // FromFloat on 16 lanes: the bfloat16 in the low half of each uint.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<uint> Convert(Vector512<uint> bits)
     {
         var nan = Vector512.GreaterThan(bits & Vector512.Create(AbsMask), Vector512.Create(PositiveInfinity));
@@ -137,6 +168,7 @@ public static class BFloat16
     }
 
     // FromFloat on 8 lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<uint> Convert(Vector256<uint> bits)
     {
         var nan = Vector256.GreaterThan(bits & Vector256.Create(AbsMask), Vector256.Create(PositiveInfinity));

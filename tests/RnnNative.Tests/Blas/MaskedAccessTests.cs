@@ -8,7 +8,8 @@ namespace RnnNative.Tests.Blas;
 public class MaskedAccessTests
 {
     [Fact]
-    public void IsSupportedExactlyWhenTheCpuHasAvx512F() => Assert.Equal(Avx512F.IsSupported, MaskedAccess.IsSupported);
+    public void IsSupportedExactlyWhenTheCpuHasAvx512FAndBwWithVl() =>
+        Assert.Equal(Avx512F.IsSupported && Avx512BW.VL.IsSupported, MaskedAccess.IsSupported);
 
     [Fact]
     public void FirstLanesSetsExactlyTheFirstCountLanes()
@@ -39,6 +40,11 @@ public class MaskedAccessTests
                 MaskedAccess.Store(ref destination[offset], mask, Vector512.Create(3f));
                 for (int i = 0; i < destination.Length; i++)
                     Assert.Equal(i >= offset && i < offset + count ? 3f : -7f, destination[i]);
+
+                var halves = Enumerable.Repeat((ushort)0xABCD, 24).ToArray();
+                MaskedAccess.Store(ref halves[offset], mask, Vector256.Create((ushort)0x3F80));
+                for (int i = 0; i < halves.Length; i++)
+                    Assert.Equal(i >= offset && i < offset + count ? 0x3F80 : 0xABCD, halves[i]);
             }
     }
 }

@@ -126,6 +126,21 @@ public sealed class BFloat16Tests
         Assert.Equal([1f, BFloat16.Round(-3.3f), BFloat16.ToFloat(0x7FC0), 0f], values);
     }
 
+    [Theory, MemberData(nameof(EdgeValues))]
+    public void Register_conversions_give_the_defined_bits_on_edge_values_in_every_lane(uint input, ushort expected)
+    {
+        for (int lane = 0; lane < 16; lane++)
+        {
+            var values = Enumerable.Repeat(1.5f, 16).ToArray();
+            values[lane] = BitConverter.UInt32BitsToSingle(input);
+            var wide = BFloat16.FromFloats(System.Runtime.Intrinsics.Vector512.Create(values));
+            Assert.Equal(expected, wide[lane]);
+            Assert.Equal(0x3FC0, wide[(lane + 1) % 16]);
+            if (lane < 8)
+                Assert.Equal(expected, BFloat16.FromFloats(System.Runtime.Intrinsics.Vector256.Create(values.AsSpan(0, 8)))[lane]);
+        }
+    }
+
     [Fact]
     public void FromFloats_into_memory_that_overlaps_the_source_gives_the_defined_bits()
     {

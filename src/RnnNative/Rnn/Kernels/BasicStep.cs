@@ -15,11 +15,12 @@ internal static class BasicStep
     public static void ForwardStep<TAct>(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights, int t, int r0, int r1,
         Span<float> outputs, Span<float> finalH) where TAct : IActivation
     {
-        RnnGemms.RecurrentForward(blas, ws, weights, 0, t, r0, r1);
+        RnnGemms.RecurrentForward(blas, ws, weights, 0, t, r0, r1, stateRounded: t > 0);
         for (int b = r0; b < r1; b++)
         {
             var next = ws.NextStateRow(ws.HPrev, finalH, t, b);
-            var row = new BasicForwardRow<TAct>(ws.PreRow(t, b), weights.Bias, next, ws.OutputRow(outputs, t, b, next));
+            var row = new BasicForwardRow<TAct>(ws.PreRow(t, b), weights.Bias, next, ws.OutputRow(outputs, t, b, next),
+                ws.NextStateBits(t, b));
             RowLoop.Run(ref row, ws.Cell.Units);
         }
     }
@@ -31,25 +32,28 @@ internal static class BasicStep
         for (int b = r0; b < r1; b++)
         {
             var row = new BasicBackwardRow<TAct>(ws.PreRow(t, b), ws.GradientRow(dOutputs, t, b), ws.BatchRow(ws.DH, b),
-                ws.DPreRow(t, b), dBias);
+                ws.DPreRow(t, b), dBias, ws.DPreBits(t, b, ws.Cell.Units));
             RowLoop.Run(ref row, ws.Cell.Units);
         }
-        RnnGemms.RecurrentBackward(blas, ws, weights, 0, t, r0, r1, ws.DH, 0f);
+        RnnGemms.RecurrentBackward(blas, ws, weights, 0, t, r0, r1, ws.DH, 0f, dPreRounded: true);
     }
 }
 
-/// <summary>gates := h = act(gates + bias); next := h; output := h. All rows (H).</summary>
+/// <summary>gates := h = act(gates + bias); next := h; output := h; nextBits := bfloat16(h) when given. All rows (H).</summary>
 internal ref struct BasicForwardRow<TAct> : IRowKernel where TAct : IActivation
 {
     private readonly ref float gates, bias, next, output;
+    private readonly ref ushort nextBits;   // null ref: no bfloat16 shadow
 
-    public BasicForwardRow(Span<float> gates, ReadOnlySpan<float> bias, Span<float> next, Span<float> output)
+    public BasicForwardRow(Span<float> gates, ReadOnlySpan<float> bias, Span<float> next, Span<float> output,
+        Span<ushort> nextBits = default)
     {
         int h = gates.Length;
         this.gates = ref RowLoop.Ref(gates, h);
         this.bias = ref RowLoop.Ref(bias, h);
         this.next = ref RowLoop.Ref(next, h);
         this.output = ref RowLoop.Ref(output, h);
+        this.nextBits = ref RowLoop.RefOrNull(nextBits, h);
     }
 
     public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
@@ -58,16 +62,20 @@ internal ref struct BasicForwardRow<TAct> : IRowKernel where TAct : IActivation
         c.Store(ref gates, j, h);
         c.Store(ref next, j, h);
         c.Store(ref output, j, h);
+        if (!Unsafe.IsNullRef(ref nextBits))
+            c.StoreBf16(ref nextBits, j, h);
     }
 }
 
-/// <summary>dPre = (dOut + dH)·act'(h); dBias += dPre, where h is the saved activation. All rows (H).</summary>
+/// <summary>dPre = (dOut + dH)·act'(h); dBias += dPre, where h is the saved activation; dPreBits := bfloat16(dPre)
+/// when given. All rows (H).</summary>
 internal ref struct BasicBackwardRow<TAct> : IRowKernel where TAct : IActivation
 {
     private readonly ref float h, dOut, dH, dPre, dBias;
+    private readonly ref ushort dPreBits;   // null ref: no bfloat16 shadow
 
     public BasicBackwardRow(ReadOnlySpan<float> h, ReadOnlySpan<float> dOut, ReadOnlySpan<float> dH,
-        Span<float> dPre, Span<float> dBias)
+        Span<float> dPre, Span<float> dBias, Span<ushort> dPreBits = default)
     {
         int width = h.Length;
         this.h = ref RowLoop.Ref(h, width);
@@ -75,6 +83,7 @@ internal ref struct BasicBackwardRow<TAct> : IRowKernel where TAct : IActivation
         this.dH = ref RowLoop.Ref(dH, width);
         this.dPre = ref RowLoop.Ref(dPre, width);
         this.dBias = ref RowLoop.Ref(dBias, width);
+        this.dPreBits = ref RowLoop.RefOrNull(dPreBits, width);
     }
 
     public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
@@ -82,5 +91,7 @@ internal ref struct BasicBackwardRow<TAct> : IRowKernel where TAct : IActivation
         TV d = (c.Load(ref dOut, j) + c.Load(ref dH, j)) * TAct.Derivative(c.Load(ref h, j));
         c.Store(ref dPre, j, d);
         c.Store(ref dBias, j, c.Load(ref dBias, j) + d);
+        if (!Unsafe.IsNullRef(ref dPreBits))
+            c.StoreBf16(ref dPreBits, j, d);
     }
 }

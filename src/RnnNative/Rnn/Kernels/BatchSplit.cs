@@ -47,6 +47,23 @@ internal sealed class BatchSplit
     /// <summary>Gradient scratch of parts 1..P−1 (grow-only): part p uses row p−1 (see <see cref="SplitCall"/>).</summary>
     internal float[] GradientScratch { get; private set; } = [];
 
+    /// <summary>Part p's (w_0, I+H) scratch for the transposed joined-kernel gradient of the bfloat16 GEMMs (see
+    /// <see cref="Bf16Gemms.WeightGradients"/>); empty until <see cref="EnsureTransposedKernelScratch"/>.</summary>
+    internal RowBuffer TransposedKernelScratch(int part) => _kernelScratch[part];
+
+    private RowBuffer[] _kernelScratch = [];
+
+    /// <summary>Makes <see cref="TransposedKernelScratch"/> hold a (w_0, I+H) buffer for every part.</summary>
+    internal void EnsureTransposedKernelScratch(in RnnCellSpec cell)
+    {
+        int rows = cell.GroupWidth(0), width = cell.Inputs + cell.Units;
+        if (_kernelScratch.Length == Parts && _kernelScratch[0].Rows == rows && _kernelScratch[0].Width == width)
+            return;
+        _kernelScratch = new RowBuffer[Parts];
+        for (int part = 0; part < Parts; part++)
+            _kernelScratch[part] = new RowBuffer(rows, width);
+    }
+
     /// <summary>Runs <paramref name="stage"/> of the current call on every part.</summary>
     public void Run(SplitStage stage)
     {

@@ -10,21 +10,23 @@ namespace RnnNative.Kernels;
 /// </summary>
 /// <remarks>
 /// Who fills what: x (XH's first I columns) is rounded as the inputs are packed
-/// (<see cref="PackedSequences.GatherInputs"/>); h_{t-1} (the other H columns) at the start of step t's
-/// forward GEMM, right after the previous step's row pass wrote it; dPre of group g at the start of its
-/// recurrent backward GEMM, right after the row pass wrote it. The per-call GEMMs over all rows (kernel gradient,
+/// (<see cref="PackedSequences.GatherInputs"/>). The basic cell's row passes store h_t and dPre in both precisions
+/// (from the registers that hold them: no second pass over the rows); for the LSTM and GRU, h_{t-1} is rounded at
+/// the start of step t's forward GEMM, and dPre of group g at the start of its recurrent backward GEMM, right
+/// after the row pass wrote them. Step 0's h_{-1} (the initial state) is always rounded at its GEMM. The per-call GEMMs over all rows (kernel gradient,
 /// dX) then read the shadows as they are. The GRU's candidate input r·h keeps the rounding path.
 /// </remarks>
 internal static class Bf16Gemms
 {
     /// <summary>Joined group: pre_t[r0..r1, cols_0] = [x_t | h_{t-1}]·[Wx; Wh] (or x_t·Wx from a zero state).</summary>
     public static void JoinedForward(Bf16Blas blas, Bf16Shadows bits, RnnWorkspace ws, ReadOnlySpan<float> kernel,
-        int t, int r0, int r1, bool fromZero)
+        int t, int r0, int r1, bool fromZero, bool stateRounded)
     {
         var cell = ws.Cell;
         int width = cell.GroupWidth(0), row = ws.PackedRow(t, r0), inputs = cell.Inputs;
         // h_{t-1} (zeros at step 0 from a zero state: the kernel gradient reads them)
-        bits.XH.Round(ws.XH, row, row + r1 - r0, inputs, cell.Units);
+        if (!stateRounded)
+            bits.XH.Round(ws.XH, row, row + r1 - r0, inputs, cell.Units);
         int k = fromZero ? inputs : inputs + cell.Units;
         blas.GemmBf16(false, false, r1 - r0, width, k, 1f, bits.XH.From(row), bits.XH.Stride,
             kernel, width, 0f, ws.Pre.From(row, cell.GroupColumn(0)), ws.Pre.Stride);
@@ -32,11 +34,12 @@ internal static class Bf16Gemms
 
     /// <summary>dIn[r0..r1] = beta·dIn + dPre_t[r0..r1, cols_g] · Wh_gᵀ, after rounding that block of dPre.</summary>
     public static void RecurrentBackward(Bf16Blas blas, Bf16Shadows bits, RnnWorkspace ws, ReadOnlySpan<float> recurrent,
-        int group, int t, int r0, int r1, RowBuffer dIn, float beta)
+        int group, int t, int r0, int r1, RowBuffer dIn, float beta, bool dPreRounded)
     {
         var cell = ws.Cell;
         int h = cell.Units, width = cell.GroupWidth(group), column = cell.GroupColumn(group), row = ws.PackedRow(t, r0);
-        bits.DPre.Round(ws.DPre, row, row + r1 - r0, column, width);   // the kernel gradient reads it even at step 0
+        if (!dPreRounded)   // the kernel gradient reads it even at step 0
+            bits.DPre.Round(ws.DPre, row, row + r1 - r0, column, width);
         if (t == 0 && ws.SkipsInitialGradient && dIn == ws.DH)
             return;
         blas.GemmBf16(false, true, r1 - r0, h, width, 1f, bits.DPre.From(row, column), bits.DPre.Stride,
@@ -44,14 +47,25 @@ internal static class Bf16Gemms
     }
 
     /// <summary>The weight gradients over packed rows [r0, r1) (see <see cref="RnnGemms.WeightGradients"/>).</summary>
+    /// <remarks>With <paramref name="kernelScratch"/> (a (w_0, I+H) buffer), the joined kernel's gradient is computed
+    /// transposed, dKernelᵀ = dPreᵀ·[X | H] — (w_0, rows)·(rows, I+H) — and added transposed into the gradient: MKL's
+    /// bfloat16 GEMM runs that orientation of the product faster (docs/performance.md), the transpose costs one
+    /// pass over w_0·(I+H) floats.</remarks>
     public static void WeightGradients(Bf16Blas blas, Bf16Shadows bits, RnnWorkspace ws, in RnnWeightGradients gradients,
-        int r0, int r1, float beta)
+        int r0, int r1, float beta, RowBuffer? kernelScratch = null)
     {
         var cell = ws.Cell;
         for (int g = 0; g < cell.GroupCount; g++)
         {
             int width = cell.GroupWidth(g);
             var dPre = bits.DPre.From(r0, cell.GroupColumn(g));
+            if (RnnGemms.IsJoined(g) && kernelScratch != null)
+            {
+                blas.GemmBf16(true, false, width, cell.Inputs + cell.Units, r1 - r0, 1f, dPre, bits.DPre.Stride,
+                    bits.XH.From(r0), bits.XH.Stride, 0f, kernelScratch.From(0), kernelScratch.Stride);
+                TransposedRows.AddTo(kernelScratch, gradients.GroupKernel(g), beta);
+                continue;
+            }
             if (RnnGemms.IsJoined(g))
             {
                 blas.GemmBf16(true, false, cell.Inputs + cell.Units, width, r1 - r0, 1f, bits.XH.From(r0), bits.XH.Stride,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnNative.Blas;
 
 namespace RnnNative.Kernels;
@@ -46,13 +47,20 @@ internal sealed class Bf16RowBuffer
         _array.AsSpan(_offset + row * Stride + column, Length - row * Stride - column);
 
     /// <summary>Rounds columns [column, column + width) of rows [row0, row1) of <paramref name="source"/> into the same place here.</summary>
+    /// <remarks>The block is checked once, then converted row by row without a call per row: a step rounds
+    /// hundreds of rows a few vectors wide each.</remarks>
     public void Round(RowBuffer source, int row0, int row1, int column, int width)
     {
-        for (int row = row0; row < row1; row++)
-            BFloat16.FromFloats(source.Row(row).Slice(column, width), Row(row).Slice(column, width));
+        if (row0 < 0 || row1 > Math.Min(Rows, source.Rows) || column < 0 || width < 0
+            || column + width > Math.Min(Width, source.Width))
+            throw new ArgumentOutOfRangeException(nameof(row0),
+                $"Rows [{row0}, {row1}) columns [{column}, {column + width}) are not inside both a ({source.Rows}, {source.Width}) " +
+                $"float buffer and this ({Rows}, {Width}) bfloat16 buffer.");
+        if (row1 <= row0 || width == 0)
+            return;
+        ref float from = ref source.Row(row0)[column];
+        ref ushort to = ref _array[_offset + row0 * Stride + column];
+        for (int row = 0; row < row1 - row0; row++)
+            BFloat16.FromFloatsDisjoint(ref Unsafe.Add(ref from, row * source.Stride), ref Unsafe.Add(ref to, row * Stride), width);
     }
-
-    /// <summary>Rounds row <paramref name="row"/> of <paramref name="source"/> into columns from <paramref name="column"/> of row <paramref name="row"/>.</summary>
-    public void RoundInto(ReadOnlySpan<float> source, int row, int column) =>
-        BFloat16.FromFloats(source, Row(row).Slice(column, source.Length));
 }

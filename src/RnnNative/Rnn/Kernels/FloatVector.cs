@@ -13,6 +13,8 @@ internal interface IFloatVector<TSelf> where TSelf : struct, IFloatVector<TSelf>
     static abstract TSelf Create(float value);
     static abstract TSelf Load(ref float row, nuint column);
     void Store(ref float row, nuint column);
+    /// <summary>Stores the lanes rounded to bfloat16 (<see cref="BFloat16.FromFloat"/>).</summary>
+    void StoreBf16(ref ushort row, nuint column);
     static abstract TSelf operator +(TSelf a, TSelf b);
     static abstract TSelf operator -(TSelf a, TSelf b);
     static abstract TSelf operator *(TSelf a, TSelf b);
@@ -36,6 +38,7 @@ internal readonly struct Float8(Vector256<float> value) : IFloatVector<Float8>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float8 Create(float value) => new(Vector256.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float8 Load(ref float row, nuint column) => new(Vector256.LoadUnsafe(ref row, column));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(ref float row, nuint column) => Value.StoreUnsafe(ref row, column);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void StoreBf16(ref ushort row, nuint column) => BFloat16.FromFloats(Value).StoreUnsafe(ref row, column);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float8 operator +(Float8 a, Float8 b) => new(a.Value + b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float8 operator -(Float8 a, Float8 b) => new(a.Value - b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float8 operator *(Float8 a, Float8 b) => new(a.Value * b.Value);
@@ -57,6 +60,7 @@ internal readonly struct Float16(Vector512<float> value) : IFloatVector<Float16>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float16 Create(float value) => new(Vector512.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float16 Load(ref float row, nuint column) => new(Vector512.LoadUnsafe(ref row, column));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(ref float row, nuint column) => Value.StoreUnsafe(ref row, column);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void StoreBf16(ref ushort row, nuint column) => BFloat16.FromFloats(Value).StoreUnsafe(ref row, column);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float16 operator +(Float16 a, Float16 b) => new(a.Value + b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float16 operator -(Float16 a, Float16 b) => new(a.Value - b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float16 operator *(Float16 a, Float16 b) => new(a.Value * b.Value);

@@ -39,11 +39,12 @@ internal static class RnnGemms
     /// <summary>
     /// Joined group: pre_t[r0..r1, cols_g] = [x_t | h_{t-1}]·[Wx_g; Wh_g] — (rows, I+H)·(I+H, w_g), or x_t·Wx_g
     /// at step 0 from a zero state. Other groups: pre_t[r0..r1, cols_g] += in_t · Wh_g — (rows, H)·(H, w_g).
+    /// <paramref name="stateRounded"/>: the previous step's row pass already wrote the bfloat16 shadow of h_{t-1}.
     /// </summary>
     // Called once per step: kept out of the steps (NoInlining) so the steps' inlining budget goes to their row kernels.
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void RecurrentForward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
-        int group, int t, int r0, int r1)
+        int group, int t, int r0, int r1, bool stateRounded = false)
     {
         var cell = ws.Cell;
         int width = cell.GroupWidth(group), row = ws.PackedRow(t, r0);
@@ -51,7 +52,7 @@ internal static class RnnGemms
         bool fromZero = t == 0 && ws.ZeroInitialState;   // h0 = 0 (and r·h0 = 0): no recurrent term
         if (IsJoined(group) && TryShadows(blas, ws, out var bf16, out var bits))
         {
-            Bf16Gemms.JoinedForward(bf16, bits, ws, weights.GroupKernel(group), t, r0, r1, fromZero);
+            Bf16Gemms.JoinedForward(bf16, bits, ws, weights.GroupKernel(group), t, r0, r1, fromZero, stateRounded);
             return;
         }
         if (IsJoined(group))
@@ -68,16 +69,18 @@ internal static class RnnGemms
             weights.RecurrentWeights(cell, group), width, 1f, pre, ws.Pre.Stride);
     }
 
-    /// <summary>dIn[r0..r1] = beta·dIn + dPre_t[r0..r1, cols_g] · Wh_gᵀ  — (rows, w_g)·(w_g, H); dIn is (B, H).</summary>
+    /// <summary>dIn[r0..r1] = beta·dIn + dPre_t[r0..r1, cols_g] · Wh_gᵀ  — (rows, w_g)·(w_g, H); dIn is (B, H).
+    /// <paramref name="dPreRounded"/>: the row pass already wrote the bfloat16 shadow of that block of dPre.</summary>
     /// <remarks>Reads the workspace's transposed copy of Wh_g when it has one (an NN GEMM), else Wh_g itself (NT).</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void RecurrentBackward(BlasBackend blas, RnnWorkspace ws, in RnnWeights weights,
-        int group, int t, int r0, int r1, RowBuffer dIn, float beta)
+        int group, int t, int r0, int r1, RowBuffer dIn, float beta, bool dPreRounded = false)
     {
         var cell = ws.Cell;
         if (TryShadows(blas, ws, out var bf16, out var bits))
         {
-            Bf16Gemms.RecurrentBackward(bf16, bits, ws, weights.RecurrentWeights(cell, group), group, t, r0, r1, dIn, beta);
+            Bf16Gemms.RecurrentBackward(bf16, bits, ws, weights.RecurrentWeights(cell, group), group, t, r0, r1, dIn, beta,
+                dPreRounded);
             return;
         }
         if (t == 0 && ws.SkipsInitialGradient && dIn == ws.DH)
@@ -116,9 +119,11 @@ internal static class RnnGemms
     /// dKernel_g = beta·dKernel_g + [X | HPrev][r0..r1]ᵀ · dPre_g[r0..r1] — (I+H, rows)·(rows, w_g). Others:
     /// dWx_g = beta·dWx_g + X[r0..r1]ᵀ · dPre_g[r0..r1] and dWh_g = beta·dWh_g + in[r0..r1]ᵀ · dPre_g[r0..r1].
     /// </summary>
-    /// <remarks>Threads cut these GEMMs along the rows (their k), each into its own buffer: cut along the output's
+    /// <remarks><paramref name="kernelScratch"/>: see <see cref="Bf16Gemms.WeightGradients"/>.
+    /// Threads cut these GEMMs along the rows (their k), each into its own buffer: cut along the output's
     /// rows or columns instead, the narrower products ran 10–25% slower on every backend here.</remarks>
-    public static void WeightGradients(BlasBackend blas, RnnWorkspace ws, in RnnWeightGradients gradients, int r0, int r1, float beta)
+    public static void WeightGradients(BlasBackend blas, RnnWorkspace ws, in RnnWeightGradients gradients, int r0, int r1, float beta,
+        RowBuffer? kernelScratch = null)
     {
         var cell = ws.Cell;
         if (r1 <= r0)   // no rows (a part with an empty share): a sum of nothing; a GEMM needs k ≥ 1
@@ -132,7 +137,7 @@ internal static class RnnGemms
         }
         if (TryShadows(blas, ws, out var bf16, out var bits))
         {
-            Bf16Gemms.WeightGradients(bf16, bits, ws, gradients, r0, r1, beta);
+            Bf16Gemms.WeightGradients(bf16, bits, ws, gradients, r0, r1, beta, kernelScratch);
             return;
         }
         for (int g = 0; g < cell.GroupCount; g++)

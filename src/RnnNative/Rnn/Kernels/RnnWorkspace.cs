@@ -189,6 +189,18 @@ public sealed partial class RnnWorkspace
             ? packedPrevious.Row(PackedRow(t + 1, slot))
             : finalState.Slice(Order[slot] * h, h);
     }
+
+    /// <summary>The bfloat16 shadow of the h_t that <see cref="NextStateRow"/> gives for the packed rows (the H columns
+    /// after x_{t+1} in <see cref="Bf16Shadows.XH"/>); empty without shadows or when h_t is a final state.</summary>
+    internal Span<ushort> NextStateBits(int t, int slot) =>
+        Bf16 is { } bits && slot < Active[t + 1]
+            ? bits.XH.Row(PackedRow(t + 1, slot)).Slice(Cell.Inputs, Cell.Units)
+            : default;
+
+    /// <summary>The bfloat16 shadow of row (t, b) of DPre's first <paramref name="width"/> columns; empty without shadows.</summary>
+    internal Span<ushort> DPreBits(int t, int slot, int width) =>
+        Bf16 is { } bits ? bits.DPre.Row(PackedRow(t, slot))[..width] : default;
+
     // ---- rows of the buffers, for sorted slot b at step t ----
     internal Span<float> PreRow(int t, int slot) => Pre.Row(PackedRow(t, slot));
     internal Span<float> DPreRow(int t, int slot) => DPre.Row(PackedRow(t, slot));

@@ -13,6 +13,8 @@ internal interface IChunk<TV> where TV : struct, IFloatVector<TV>
 {
     TV Load(ref float row, int column);
     void Store(ref float row, int column, TV value);
+    /// <summary>Stores the chunk's lanes rounded to bfloat16 (<see cref="BFloat16.FromFloat"/>).</summary>
+    void StoreBf16(ref ushort row, int column, TV value);
 }
 
 internal readonly struct WholeChunk<TV> : IChunk<TV> where TV : struct, IFloatVector<TV>
@@ -22,6 +24,9 @@ internal readonly struct WholeChunk<TV> : IChunk<TV> where TV : struct, IFloatVe
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(ref float row, int column, TV value) => value.Store(ref row, (nuint)column);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void StoreBf16(ref ushort row, int column, TV value) => value.StoreBf16(ref row, (nuint)column);
 }
 
 /// <summary>The last <c>count</c> (1..7) floats of a row; missing lanes load as 0 and are never stored.</summary>
@@ -55,6 +60,13 @@ internal readonly struct TailChunk(int count) : IChunk<Float8>
         StoreUpTo3(ref Unsafe.Add(ref p, 4), count - 4, value.GetUpper());
     }
 
+    public void StoreBf16(ref ushort row, int column, Float8 chunk)
+    {
+        var bits = BFloat16.FromFloats(chunk.Value);
+        for (int i = 0; i < count; i++)
+            Unsafe.Add(ref row, column + i) = bits.GetElement(i);
+    }
+
     private static Vector128<float> LoadUpTo3(ref float p, int n) => n switch
     {
         0 => Vector128<float>.Zero,
@@ -85,6 +97,10 @@ internal readonly struct MaskedChunk(Vector512<float> mask) : IChunk<Float16>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(ref float row, int column, Float16 chunk) => MaskedAccess.Store(ref Unsafe.Add(ref row, column), mask, chunk.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void StoreBf16(ref ushort row, int column, Float16 chunk) =>
+        MaskedAccess.Store(ref Unsafe.Add(ref row, column), mask, BFloat16.FromFloats(chunk.Value));
 }
 
 /// <summary>A fused elementwise pass over one row of H columns, processed one chunk at a time.</summary>
@@ -145,6 +161,18 @@ internal static class RowLoop
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ref float Ref(ReadOnlySpan<float> row, int width)
     {
+        if (row.Length < width)
+            ThrowShortRow(row.Length, width);
+        return ref MemoryMarshal.GetReference(row);
+    }
+
+    /// <summary>A reference to the first element of a bfloat16 row of at least <paramref name="width"/> elements, or a
+    /// null reference for an empty span (a kernel's optional output).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ref ushort RefOrNull(Span<ushort> row, int width)
+    {
+        if (row.IsEmpty)
+            return ref Unsafe.NullRef<ushort>();
         if (row.Length < width)
             ThrowShortRow(row.Length, width);
         return ref MemoryMarshal.GetReference(row);

@@ -147,6 +147,34 @@ public class RowKernelTests
         }
     }
 
+    [Fact]
+    public void BasicRowsStoreTheBfloat16BitsOfWhatTheyWrite()
+    {
+        const ushort Guard = 0xABCD;
+        for (int h = 0; h <= MaxWidth; h++)
+        {
+            Row gates = Random(h, 3), bias = Random(h, 1), next = Random(h, 1), output = Random(h, 1);
+            var nextBits = Enumerable.Repeat(Guard, h + 9).ToArray();
+            var forward = new BasicForwardRow<TanhActivation>(gates.Span, bias.Span, next.Span, output.Span, nextBits.AsSpan(0, h));
+            Run(ref forward, h);
+            AssertBits(next.Span, nextBits, $"forward, H = {h}");
+
+            Row dOut = Random(h, 1), dH = Random(h, 1), dPre = Random(h, 1), dBias = Random(h, 1);
+            var dPreBits = Enumerable.Repeat(Guard, h + 9).ToArray();
+            var backward = new BasicBackwardRow<TanhActivation>(next.Span, dOut.Span, dH.Span, dPre.Span, dBias.Span, dPreBits.AsSpan(0, h));
+            Run(ref backward, h);
+            AssertBits(dPre.Span, dPreBits, $"backward, H = {h}");
+        }
+
+        static void AssertBits(Span<float> values, ushort[] bits, string what)
+        {
+            for (int i = 0; i < values.Length; i++)
+                Assert.True(BFloat16.FromFloat(values[i]) == bits[i], $"{what}: [{i}] = {bits[i]:X4}, expected {BFloat16.FromFloat(values[i]):X4}.");
+            for (int i = values.Length; i < bits.Length; i++)
+                Assert.True(bits[i] == Guard, $"{what}: wrote past the end of the row at {i}.");
+        }
+    }
+
     private void RunBasicForward<TAct>(Row gates, Row bias, Row next, Row output) where TAct : IActivation
     {
         var row = new BasicForwardRow<TAct>(gates.Span, bias.Span, next.Span, output.Span);
