@@ -58,6 +58,8 @@ internal static class GruStep
 /// <summary>gates[0, 2H) := [r, u] = σ(gates + bias); rh := r·hPrev.</summary>
 internal ref struct GruGateRow : IRowKernel
 {
+    public static bool UsesMaskedTail => false;   // see IRowKernel.UsesMaskedTail
+
     private readonly ref float gates, bias, hPrev, rh;
     private readonly int units;
 
@@ -83,6 +85,8 @@ internal ref struct GruGateRow : IRowKernel
 /// <summary>gates[2H, 3H) := c = tanh(gates + candidateBias); hNext := output := u·hPrev + (1 − u)·c.</summary>
 internal ref struct GruCandidateRow : IRowKernel
 {
+    public static bool UsesMaskedTail => false;   // see IRowKernel.UsesMaskedTail
+
     private readonly ref float gates, bias, hPrev, hNext, output;
     private readonly int units;
 
@@ -111,6 +115,8 @@ internal ref struct GruCandidateRow : IRowKernel
 /// <summary>dh = dOut + dH: dPre_c, dPre_u (stored, added to the biases); dH := dh·u (the direct path to hPrev).</summary>
 internal ref struct GruCandidateBackwardRow : IRowKernel
 {
+    public static bool UsesMaskedTail => false;   // see IRowKernel.UsesMaskedTail
+
     private readonly ref float gates, hPrev, dOut, dH, dPre, dBias, dCandidateBias;
     private readonly int units;
 
@@ -146,6 +152,8 @@ internal ref struct GruCandidateBackwardRow : IRowKernel
 /// <summary>From d(rh) = dPre_c·Wh_cᵀ: dPre_r = d(rh)·hPrev·σ'(r) (stored, added to the bias); dH += d(rh)·r.</summary>
 internal ref struct GruGateBackwardRow : IRowKernel
 {
+    public static bool UsesMaskedTail => false;   // see IRowKernel.UsesMaskedTail
+
     private readonly ref float gates, hPrev, dRH, dH, dPre, dBias;
 
     public GruGateBackwardRow(ReadOnlySpan<float> gates, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> dRH,

@@ -106,6 +106,11 @@ internal readonly struct MaskedChunk(Vector512<float> mask) : IChunk<Float16>
 /// <summary>A fused elementwise pass over one row of H columns, processed one chunk at a time.</summary>
 internal interface IRowKernel
 {
+    /// <summary>Whether <see cref="RowLoop.Run512"/> ends a row with one masked chunk (AVX-512) rather than a 256-bit
+    /// vector and a tail chunk. A kernel whose chunks the JIT compiles as calls (the GRU's, whose steps exceed its
+    /// inlining budget) is faster with the 256-bit tail: its masked chunk is a call too, with the mask in memory.</summary>
+    static virtual bool UsesMaskedTail => true;
+
     void Chunk<TChunk, TV>(TChunk chunk, int column) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>;
 }
 
@@ -141,7 +146,7 @@ internal static class RowLoop
             kernel.Chunk<WholeChunk<Float16>, Float16>(default, column);
         if (column == width)
             return;
-        if (MaskedAccess.IsSupported)
+        if (MaskedAccess.IsSupported && TKernel.UsesMaskedTail)
             kernel.Chunk<MaskedChunk, Float16>(new MaskedChunk(MaskedAccess.FirstLanes(width - column)), column);
         else
             Finish256(ref kernel, column, width);
