@@ -13,8 +13,8 @@ namespace RnnNative.Kernels;
 /// (<see cref="PackedSequences.GatherInputs"/>). The basic cell's row passes store h_t and dPre in both precisions
 /// (from the registers that hold them: no second pass over the rows); for the LSTM and GRU, h_{t-1} is rounded at
 /// the start of step t's forward GEMM, and dPre of group g at the start of its recurrent backward GEMM, right
-/// after the row pass wrote them. Step 0's h_{-1} (the initial state) is always rounded at its GEMM. The per-call GEMMs over all rows (kernel gradient,
-/// dX) then read the shadows as they are. The GRU's candidate input r·h keeps the rounding path.
+/// after the row pass wrote them. Step 0's h_{-1} (the initial state) is always rounded at its GEMM. The per-call
+/// GEMMs over all rows (kernel gradient, dX) then read the shadows as they are. The GRU's candidate input r·h keeps the rounding path.
 /// </remarks>
 internal static class Bf16Gemms
 {
@@ -47,29 +47,23 @@ internal static class Bf16Gemms
     }
 
     /// <summary>The weight gradients over packed rows [r0, r1) (see <see cref="RnnGemms.WeightGradients"/>).</summary>
-    /// <remarks>With <paramref name="kernelScratch"/> (a (w_0, I+H) buffer), the joined kernel's gradient is computed
-    /// transposed, dKernelᵀ = dPreᵀ·[X | H] — (w_0, rows)·(rows, I+H) — and added transposed into the gradient: MKL's
-    /// bfloat16 GEMM runs that orientation of the product faster (docs/performance.md), the transpose costs one
-    /// pass over w_0·(I+H) floats.</remarks>
+    /// <remarks>The joined kernel's gradient is computed transposed into <paramref name="kernelScratch"/> (a
+    /// (w_0, I+H) buffer), dKernelᵀ = dPreᵀ·[X | H] — (w_0, rows)·(rows, I+H) — and added transposed into the
+    /// gradient: MKL's bfloat16 GEMM runs that orientation of the product faster (docs/performance.md); the
+    /// transpose is one pass over w_0·(I+H) floats.</remarks>
     public static void WeightGradients(Bf16Blas blas, Bf16Shadows bits, RnnWorkspace ws, in RnnWeightGradients gradients,
-        int r0, int r1, float beta, RowBuffer? kernelScratch = null)
+        int r0, int r1, float beta, RowBuffer kernelScratch)
     {
         var cell = ws.Cell;
         for (int g = 0; g < cell.GroupCount; g++)
         {
             int width = cell.GroupWidth(g);
             var dPre = bits.DPre.From(r0, cell.GroupColumn(g));
-            if (RnnGemms.IsJoined(g) && kernelScratch != null)
+            if (RnnGemms.IsJoined(g))
             {
                 blas.GemmBf16(true, false, width, cell.Inputs + cell.Units, r1 - r0, 1f, dPre, bits.DPre.Stride,
                     bits.XH.From(r0), bits.XH.Stride, 0f, kernelScratch.From(0), kernelScratch.Stride);
                 TransposedRows.AddTo(kernelScratch, gradients.GroupKernel(g), beta);
-                continue;
-            }
-            if (RnnGemms.IsJoined(g))
-            {
-                blas.GemmBf16(true, false, cell.Inputs + cell.Units, width, r1 - r0, 1f, bits.XH.From(r0), bits.XH.Stride,
-                    dPre, bits.DPre.Stride, beta, gradients.GroupKernel(g), width);
                 continue;
             }
             blas.GemmBf16(true, false, cell.Inputs, width, r1 - r0, 1f, bits.XH.From(r0), bits.XH.Stride,

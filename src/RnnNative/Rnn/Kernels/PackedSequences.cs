@@ -21,21 +21,9 @@ internal static class PackedSequences
             int end = Math.Min(slot1, ws.Active[t]);
             for (int b = slot0; b < end; b++)
                 CopyRow(x.Slice(ws.SequenceOffset(ws.Order[b], t, inputs), inputs), ws.X.Row(ws.PackedRow(t, b)));
-            if (ws.Bf16 is { } bits)
-                RoundRows(ws, bits.XH, t, slot0, end, inputs);
+            if (ws.Bf16 is { } bits && end > slot0)   // a step's rows of one slice are consecutive (as JoinedForward reads them)
+                bits.XH.Round(ws.XH, ws.PackedRow(t, slot0), ws.PackedRow(t, slot0) + end - slot0, 0, inputs);
         }
-    }
-
-    // The bfloat16 shadow of x_t for sorted slots [slot0, end): one block when their packed rows are consecutive
-    // (a slot range inside one slice, as the time loops use), else row by row.
-    private static void RoundRows(RnnWorkspace ws, Bf16RowBuffer bits, int t, int slot0, int end, int inputs)
-    {
-        int first = ws.PackedRow(t, slot0);
-        if (end > slot0 && ws.PackedRow(t, end - 1) - first == end - 1 - slot0)
-            bits.Round(ws.XH, first, first + end - slot0, 0, inputs);
-        else
-            for (int b = slot0; b < end; b++)
-                bits.Round(ws.XH, ws.PackedRow(t, b), ws.PackedRow(t, b) + 1, 0, inputs);
     }
 
     // destination[..n] = source (n = source.Length): an input row is a few vectors wide, where Span.CopyTo's memmove

@@ -119,7 +119,8 @@ internal static class RnnGemms
     /// dKernel_g = beta·dKernel_g + [X | HPrev][r0..r1]ᵀ · dPre_g[r0..r1] — (I+H, rows)·(rows, w_g). Others:
     /// dWx_g = beta·dWx_g + X[r0..r1]ᵀ · dPre_g[r0..r1] and dWh_g = beta·dWh_g + in[r0..r1]ᵀ · dPre_g[r0..r1].
     /// </summary>
-    /// <remarks><paramref name="kernelScratch"/>: see <see cref="Bf16Gemms.WeightGradients"/>.
+    /// <remarks><paramref name="kernelScratch"/>: required when the workspace keeps bfloat16 shadows (see
+    /// <see cref="Bf16Gemms.WeightGradients"/>).
     /// Threads cut these GEMMs along the rows (their k), each into its own buffer: cut along the output's
     /// rows or columns instead, the narrower products ran 10–25% slower on every backend here.</remarks>
     public static void WeightGradients(BlasBackend blas, RnnWorkspace ws, in RnnWeightGradients gradients, int r0, int r1, float beta,
@@ -137,7 +138,8 @@ internal static class RnnGemms
         }
         if (TryShadows(blas, ws, out var bf16, out var bits))
         {
-            Bf16Gemms.WeightGradients(bf16, bits, ws, gradients, r0, r1, beta, kernelScratch);
+            Bf16Gemms.WeightGradients(bf16, bits, ws, gradients, r0, r1, beta, kernelScratch
+                ?? throw new ArgumentNullException(nameof(kernelScratch), "bfloat16 shadows need the (w_0, I+H) kernel-gradient scratch."));
             return;
         }
         for (int g = 0; g < cell.GroupCount; g++)

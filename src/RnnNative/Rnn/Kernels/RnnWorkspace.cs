@@ -130,19 +130,8 @@ public sealed partial class RnnWorkspace
         {
             var source = weights.RecurrentWeights(Cell, g);   // (H, w_g)
             var target = recurrentTransposed.AsSpan(Cell.GroupColumn(g) * Cell.Units, Cell.GroupWidth(g) * Cell.Units);
-            Transpose(source, Cell.Units, Cell.GroupWidth(g), target);
+            TransposedRows.AddTo(source, Cell.Units, Cell.GroupWidth(g), Cell.GroupWidth(g), target, 0f);
         }
-    }
-
-    // target (cols, rows) = sourceᵀ, source (rows, cols); in 16×16 blocks so both sides stay in L1.
-    private static void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> target)
-    {
-        const int Block = 16;
-        for (int r0 = 0; r0 < rows; r0 += Block)
-            for (int c0 = 0; c0 < cols; c0 += Block)
-                for (int r = r0; r < Math.Min(rows, r0 + Block); r++)
-                    for (int c = c0; c < Math.Min(cols, c0 + Block); c++)
-                        target[c * rows + r] = source[r * cols + c];
     }
 
     /// <summary>Sorts the batch by length (stable, descending) and lays out the packed rows. Lengths must be valid.</summary>

@@ -33,6 +33,10 @@ public class TransposedRowsTests
     }
 
     [Fact]
-    public void AWrongSizedTargetIsRejected() =>
+    public void AWrongSizedTargetOrAShortSourceIsRejected()
+    {
         Assert.Throws<ArgumentException>(() => TransposedRows.AddTo(new RowBuffer(3, 4), new float[11], 1f));
+        var e = Assert.Throws<ArgumentException>(() => TransposedRows.AddTo(new float[13], 3, 4, 5, new float[12], 0f));
+        Assert.Contains("need 14", e.Message);
+    }
 }
