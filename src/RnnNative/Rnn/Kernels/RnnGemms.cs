@@ -24,13 +24,17 @@ internal static class RnnGemms
     // The recurrent input of group g, (N, H) packed: h_{t-1}, or r_t·h_{t-1} for the GRU candidate.
     public static RowBuffer RecurrentInput(RnnWorkspace ws, int group) => group == 1 ? ws.RH : ws.HPrev;
 
-    // The bfloat16 path (Bf16Gemms) when the workspace keeps bfloat16 shadows and the backend reads them.
+    // The bfloat16 path (Bf16Gemms) when the workspace keeps bfloat16 shadows. Those are the only copy of some
+    // operands (the basic cell skips their float copies), so a call with shadows must come with a bfloat16 backend.
     private static bool TryShadows(BlasBackend blas, RnnWorkspace ws, [NotNullWhen(true)] out Bf16Blas? bf16,
         [NotNullWhen(true)] out Bf16Shadows? bits)
     {
         bits = ws.Bf16;
         bf16 = blas as Bf16Blas;
-        return bits != null && bf16 != null;
+        if (bits != null && bf16 == null)
+            throw new InvalidOperationException(
+                "This workspace's forward ran its GEMMs in bfloat16; its backward must run on a bfloat16 backend too.");
+        return bits != null;
     }
 
     // Whether group g reads h_{t-1} and so runs on the joined operand [x_t | h_{t-1}].
