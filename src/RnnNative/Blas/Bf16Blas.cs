@@ -82,6 +82,10 @@ public sealed class Bf16Blas : BlasBackend
         ReadOnlySpan<ushort> a, int lda, ReadOnlySpan<ushort> b, int ldb, float beta, Span<float> c, int ldc) =>
         _inner.GemmBf16(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
+    private protected override void PaddedGemmBf16Core(bool transA, bool transB, int m, int n, int usedColumns, int k,
+        float alpha, ReadOnlySpan<ushort> a, int lda, ReadOnlySpan<ushort> b, int ldb, float beta, Span<float> c, int ldc) =>
+        _inner.GemmBf16Padded(transA, transB, m, n, usedColumns, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
     internal override BlasBackend? CreateSingleThreaded() =>
         _inner.CreateSingleThreaded() is { } serial ? new Bf16Blas(serial, Weights, ownsInner: true) : null;
 

@@ -28,8 +28,13 @@ internal static class Bf16Gemms
         if (!stateRounded)
             bits.XH.Round(ws.XH, row, row + r1 - r0, inputs, cell.Units);
         int k = fromZero ? inputs : inputs + cell.Units;
-        blas.GemmBf16(false, false, r1 - r0, width, k, 1f, bits.XH.From(row), bits.XH.Stride,
-            kernel, width, 0f, ws.Pre.From(row, cell.GroupColumn(0)), ws.Pre.Stride);
+        var pre = ws.Pre.From(row, cell.GroupColumn(0));
+        if (bits.Kernel is { } padded)   // Padded(W) columns: the extra ones land in Pre's row padding
+            blas.GemmBf16Padded(false, false, r1 - r0, Bf16Shadows.Padded(width), width, k, 1f, bits.XH.From(row), bits.XH.Stride,
+                padded.From(0), padded.Stride, 0f, pre, ws.Pre.Stride);
+        else
+            blas.GemmBf16(false, false, r1 - r0, width, k, 1f, bits.XH.From(row), bits.XH.Stride,
+                kernel, width, 0f, pre, ws.Pre.Stride);
     }
 
     /// <summary>dIn[r0..r1] = beta·dIn + dPre_t[r0..r1, cols_g] · Wh_gᵀ, after rounding that block of dPre.</summary>
@@ -42,8 +47,13 @@ internal static class Bf16Gemms
             bits.DPre.Round(ws.DPre, row, row + r1 - r0, column, width);
         if (t == 0 && ws.SkipsInitialGradient && dIn == ws.DH)
             return;
-        blas.GemmBf16(false, true, r1 - r0, h, width, 1f, bits.DPre.From(row, column), bits.DPre.Stride,
-            recurrent, width, beta, dIn.From(r0), dIn.Stride);
+        var dPre = bits.DPre.From(row, column);
+        if (group == 0 && bits.Kernel is { } padded)   // Wh's Padded(H) rows: the extra columns land in dIn's row padding
+            blas.GemmBf16Padded(false, true, r1 - r0, Bf16Shadows.Padded(h), h, width, 1f, dPre, bits.DPre.Stride,
+                padded.From(cell.Inputs), padded.Stride, beta, dIn.From(r0), dIn.Stride);
+        else
+            blas.GemmBf16(false, true, r1 - r0, h, width, 1f, dPre, bits.DPre.Stride,
+                recurrent, width, beta, dIn.From(r0), dIn.Stride);
     }
 
     /// <summary>The weight gradients over packed rows [r0, r1) (see <see cref="RnnGemms.WeightGradients"/>).</summary>
@@ -61,7 +71,9 @@ internal static class Bf16Gemms
             var dPre = bits.DPre.From(r0, cell.GroupColumn(g));
             if (RnnGemms.IsJoined(g))
             {
-                blas.GemmBf16(true, false, width, cell.Inputs + cell.Units, r1 - r0, 1f, dPre, bits.DPre.Stride,
+                // Padded(I+H) columns: the shadow's and the scratch's strides are at least that wide (64-byte rows)
+                blas.GemmBf16Padded(true, false, width, Bf16Shadows.Padded(cell.Inputs + cell.Units), cell.Inputs + cell.Units, r1 - r0,
+                    1f, dPre, bits.DPre.Stride,
                     bits.XH.From(r0), bits.XH.Stride, 0f, kernelScratch.From(0), kernelScratch.Stride);
                 TransposedRows.AddTo(kernelScratch, gradients.GroupKernel(g), beta);
                 continue;

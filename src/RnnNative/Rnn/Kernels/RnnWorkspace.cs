@@ -71,7 +71,7 @@ public sealed partial class RnnWorkspace
         + TanhC.Capacity + RH.Capacity + DH.Capacity + DC.Capacity + DRH.Capacity + zeros.Capacity)
         + 4L * (recurrentTransposed.Length + Order.Length + SortedLengths.Length + Active.Length + lengthSlots.Length
             + sliceStepBase.Length + slotSlice.Length + sliceRowBounds.Length)
-        + 2L * (bf16Shadows?.XH.Capacity + bf16Shadows?.DPre.Capacity ?? 0);
+        + 2L * (bf16Shadows?.Capacity ?? 0);
 
     // ---- the plan of the current call (see Plan) ----
     internal readonly int[] Order;          // sorted slot → caller's example index
@@ -113,7 +113,7 @@ public sealed partial class RnnWorkspace
     {
         bf16Active = UsesBf16Shadows && blas.RoundsOperandsToBf16;
         if (bf16Active && bf16Shadows == null)
-            bf16Shadows = new Bf16Shadows(new Bf16RowBuffer(XH.Rows, XH.Width), new Bf16RowBuffer(DPre.Rows, DPre.Width));
+            bf16Shadows = new Bf16Shadows(Cell, XH.Rows, DPre.Width);
     }
     internal Span<float> ZeroRow => zeros.Row(0);   // (H) zeros: stands in for an absent initial state or output gradient
 
@@ -211,6 +211,3 @@ public sealed partial class RnnWorkspace
     internal ReadOnlySpan<float> GradientRow(ReadOnlySpan<float> dOutputs, int t, int slot) =>
         dOutputs.IsEmpty ? ZeroRow : dOutputs.Slice(SequenceOffset(Order[slot], t, Cell.Units), Cell.Units);
 }
-
-/// <summary>bfloat16 copies of <see cref="RnnWorkspace.XH"/> (N, I+H) and <see cref="RnnWorkspace.DPre"/> (N, W), same rows and columns.</summary>
-internal sealed record Bf16Shadows(Bf16RowBuffer XH, Bf16RowBuffer DPre);
