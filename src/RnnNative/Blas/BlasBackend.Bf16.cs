@@ -22,27 +22,6 @@ public abstract partial class BlasBackend
         GemmBf16Core(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
-    /// <summary>
-    /// <see cref="GemmBf16"/> where only the first <paramref name="usedColumns"/> of the n computed columns of C are
-    /// wanted: n pads them to a width the kernel runs faster, the rest is scratch. Computes exactly what GemmBf16
-    /// computes; a backend that counts FLOPs counts those of the wanted columns (2·m·usedColumns·k).
-    /// </summary>
-    internal void GemmBf16Padded(bool transA, bool transB, int m, int n, int usedColumns, int k, float alpha,
-        ReadOnlySpan<ushort> a, int lda, ReadOnlySpan<ushort> b, int ldb, float beta, Span<float> c, int ldc)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(usedColumns);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(usedColumns, n);
-        GemmArgs.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        if (!SupportsBf16Gemm(out string reason)) throw new NotSupportedException(reason);
-        PaddedGemmBf16Core(transA, transB, m, n, usedColumns, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    }
-
-    /// <summary>Unchecked <see cref="GemmBf16Padded"/>: a plain <see cref="GemmBf16Core"/> unless a wrapper passes the
-    /// wanted width on.</summary>
-    private protected virtual void PaddedGemmBf16Core(bool transA, bool transB, int m, int n, int usedColumns, int k,
-        float alpha, ReadOnlySpan<ushort> a, int lda, ReadOnlySpan<ushort> b, int ldb, float beta, Span<float> c, int ldc) =>
-        GemmBf16Core(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-
     /// <summary>Whether <see cref="GemmBf16"/> runs on this backend and CPU; if not, what is missing and what to use instead.</summary>
     public virtual bool SupportsBf16Gemm(out string reason)
     {

@@ -30,7 +30,7 @@ internal static class Bf16Gemms
         int k = fromZero ? inputs : inputs + cell.Units;
         var pre = ws.Pre.From(row, cell.GroupColumn(0));
         if (bits.Kernel is { } padded)   // Padded(W) columns: the extra ones land in Pre's row padding
-            blas.GemmBf16Padded(false, false, r1 - r0, Bf16Shadows.Padded(width), width, k, 1f, bits.XH.From(row), bits.XH.Stride,
+            blas.GemmBf16Padded(false, false, r1 - r0, RnnGemms.Padded(width, ws.Pre.Room), width, k, 1f, bits.XH.From(row), bits.XH.Stride,
                 padded.From(0), padded.Stride, 0f, pre, ws.Pre.Stride);
         else
             blas.GemmBf16(false, false, r1 - r0, width, k, 1f, bits.XH.From(row), bits.XH.Stride,
@@ -49,18 +49,15 @@ internal static class Bf16Gemms
             return;
         var dPre = bits.DPre.From(row, column);
         if (group == 0 && bits.Kernel is { } padded)   // Wh's Padded(H) rows: the extra columns land in dIn's row padding
-            blas.GemmBf16Padded(false, true, r1 - r0, Bf16Shadows.Padded(h), h, width, 1f, dPre, bits.DPre.Stride,
+            blas.GemmBf16Padded(false, true, r1 - r0, RnnGemms.Padded(h, dIn.Room), h, width, 1f, dPre, bits.DPre.Stride,
                 padded.From(cell.Inputs), padded.Stride, beta, dIn.From(r0), dIn.Stride);
         else
             blas.GemmBf16(false, true, r1 - r0, h, width, 1f, dPre, bits.DPre.Stride,
                 recurrent, width, beta, dIn.From(r0), dIn.Stride);
     }
 
-    /// <summary>The weight gradients over packed rows [r0, r1) (see <see cref="RnnGemms.WeightGradients"/>).</summary>
-    /// <remarks>The joined kernel's gradient is computed transposed into <paramref name="kernelScratch"/> (a
-    /// (w_0, I+H) buffer), dKernelᵀ = dPreᵀ·[X | H] — (w_0, rows)·(rows, I+H) — and added transposed into the
-    /// gradient: MKL's bfloat16 GEMM runs that orientation of the product faster (docs/performance.md); the
-    /// transpose is one pass over w_0·(I+H) floats.</remarks>
+    /// <summary>The weight gradients over packed rows [r0, r1) (see <see cref="RnnGemms.WeightGradients"/>: the joined
+    /// kernel's gradient transposed through <paramref name="kernelScratch"/>, as there).</summary>
     public static void WeightGradients(Bf16Blas blas, Bf16Shadows bits, RnnWorkspace ws, in RnnWeightGradients gradients,
         int r0, int r1, float beta, RowBuffer kernelScratch)
     {
@@ -71,9 +68,9 @@ internal static class Bf16Gemms
             var dPre = bits.DPre.From(r0, cell.GroupColumn(g));
             if (RnnGemms.IsJoined(g))
             {
-                // Padded(I+H) columns: the shadow's and the scratch's strides are at least that wide (64-byte rows)
-                blas.GemmBf16Padded(true, false, width, Bf16Shadows.Padded(cell.Inputs + cell.Units), cell.Inputs + cell.Units, r1 - r0,
-                    1f, dPre, bits.DPre.Stride,
+                int columns = cell.Inputs + cell.Units;
+                int computed = RnnGemms.Padded(columns, Math.Min(bits.XH.Stride, kernelScratch.Room));
+                blas.GemmBf16Padded(true, false, width, computed, columns, r1 - r0, 1f, dPre, bits.DPre.Stride,
                     bits.XH.From(r0), bits.XH.Stride, 0f, kernelScratch.From(0), kernelScratch.Stride);
                 TransposedRows.AddTo(kernelScratch, gradients.GroupKernel(g), beta);
                 continue;

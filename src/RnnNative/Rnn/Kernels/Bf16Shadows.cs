@@ -8,8 +8,7 @@ namespace RnnNative.Kernels;
 /// <remarks>
 /// MKL's bfloat16 GEMM runs an output width n that is not a multiple of 16 far below its rate at the next multiple
 /// (150 columns took longer than 160 on AVX512_BF16; docs/performance.md), so the per-step GEMMs compute
-/// <see cref="Padded"/>(n) columns: the extra columns land in the row padding of Pre and DH (their strides are
-/// whole 64-byte lines, so at least that wide) and nobody reads them. The padded kernel is
+/// <see cref="RnnGemms.Padded"/>(n) columns (see there). The padded kernel is
 /// (I + Padded(H), W) with stride ≥ Padded(W): the forward GEMM reads its first I+H rows and Padded(W) columns,
 /// the backward's NT GEMM its Padded(H) rows of Wh; rows and columns past the weights stay zero (never written).
 /// Only cells whose joined group is their one group pad: the GRU's candidate columns follow its gates in Pre.
@@ -21,7 +20,7 @@ internal sealed class Bf16Shadows
         XH = new Bf16RowBuffer(rows, cell.Inputs + cell.Units);
         DPre = new Bf16RowBuffer(rows, preWidth);
         if (cell.GroupCount == 1)
-            Kernel = new Bf16RowBuffer(cell.Inputs + Padded(cell.Units), cell.GroupWidth(0));
+            Kernel = new Bf16RowBuffer(cell.Inputs + RnnGemms.Padded(cell.Units), cell.GroupWidth(0));
     }
 
     /// <summary>(N, I+H): [x_t | h_{t-1}] per packed row.</summary>
@@ -33,9 +32,6 @@ internal sealed class Bf16Shadows
 
     /// <summary>Elements held.</summary>
     public long Capacity => XH.Capacity + DPre.Capacity + (Kernel?.Capacity ?? 0);
-
-    /// <summary><paramref name="n"/> rounded up to a multiple of 16.</summary>
-    public static int Padded(int n) => (n + 15) & ~15;
 
     /// <summary>Rounds the joined kernel (I+H, W) into <see cref="Kernel"/> (once per forward call), if padded.</summary>
     public void RefreshKernel(ReadOnlySpan<float> joinedKernel) => Kernel?.Round(joinedKernel, joinedKernel.Length / Kernel.Width);

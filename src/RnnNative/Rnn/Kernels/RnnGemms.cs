@@ -37,6 +37,18 @@ internal static class RnnGemms
         return bits != null;
     }
 
+    /// <summary>
+    /// <paramref name="n"/> rounded up to a multiple of 16: the output width the joined group's GEMMs compute. BLAS
+    /// kernels run a width that is not a multiple of their register tile below their rate at the next multiple —
+    /// MKL's bfloat16 kernels far below (150 columns took longer than 160), its float32 ones a few percent
+    /// (docs/performance.md). The extra columns land in the row padding of the output (Pre, DH, the kernel-gradient
+    /// scratch: their strides are whole 64-byte lines, so at least that wide), and nobody reads them.
+    /// </summary>
+    internal static int Padded(int n) => (n + 15) & ~15;
+
+    /// <summary><see cref="Padded(int)"/>(n) if every row of the buffers involved has that <paramref name="room"/>, else n.</summary>
+    internal static int Padded(int n, int room) => Padded(n) <= room ? Padded(n) : n;
+
     // Whether group g reads h_{t-1} and so runs on the joined operand [x_t | h_{t-1}].
     internal static bool IsJoined(int group) => group == 0;
 
@@ -62,8 +74,12 @@ internal static class RnnGemms
         if (IsJoined(group))
         {
             int k = fromZero ? cell.Inputs : cell.Inputs + cell.Units;
-            blas.Sgemm(false, false, r1 - r0, width, k, 1f, ws.XH.From(row), ws.XH.Stride,
-                weights.GroupKernel(group), width, 0f, pre, ws.Pre.Stride);
+            if (ws.HasPaddedKernel)   // Padded(W) columns from the kernel's zero-padded copy
+                blas.SgemmPadded(false, false, r1 - r0, Padded(width, ws.Pre.Room), width, k, 1f, ws.XH.From(row), ws.XH.Stride,
+                    ws.PaddedKernel.From(0), ws.PaddedKernel.Stride, 0f, pre, ws.Pre.Stride);
+            else
+                blas.Sgemm(false, false, r1 - r0, width, k, 1f, ws.XH.From(row), ws.XH.Stride,
+                    weights.GroupKernel(group), width, 0f, pre, ws.Pre.Stride);
             return;
         }
         if (fromZero)
@@ -91,9 +107,9 @@ internal static class RnnGemms
             return;   // dh_{-1} only makes dH0, which is not wanted (GRU's d(rh) at step 0 still is)
         int h = cell.Units, width = cell.GroupWidth(group), row = ws.PackedRow(t, r0);
         var dPre = ws.DPre.From(row, cell.GroupColumn(group));
-        if (ws.HasTransposedRecurrent)   // the same product on Whᵀ: (rows, w_g)·(w_g, H), NN
-            blas.Sgemm(false, false, r1 - r0, h, width, 1f, dPre, ws.DPre.Stride,
-                ws.TransposedRecurrentWeights(group), h, beta, dIn.From(r0), dIn.Stride);
+        if (ws.HasTransposedRecurrent)   // the same product on Whᵀ: (rows, w_g)·(w_g, H), NN, Padded(H) columns
+            blas.SgemmPadded(false, false, r1 - r0, Padded(h, Math.Min(dIn.Room, ws.TransposedRecurrentStride)), h, width, 1f,
+                dPre, ws.DPre.Stride, ws.TransposedRecurrentWeights(group), ws.TransposedRecurrentStride, beta, dIn.From(r0), dIn.Stride);
         else
             blas.Sgemm(false, true, r1 - r0, h, width, 1f, dPre, ws.DPre.Stride,
                 weights.RecurrentWeights(cell, group), width, beta, dIn.From(r0), dIn.Stride);
@@ -123,13 +139,16 @@ internal static class RnnGemms
     /// dKernel_g = beta·dKernel_g + [X | HPrev][r0..r1]ᵀ · dPre_g[r0..r1] — (I+H, rows)·(rows, w_g). Others:
     /// dWx_g = beta·dWx_g + X[r0..r1]ᵀ · dPre_g[r0..r1] and dWh_g = beta·dWh_g + in[r0..r1]ᵀ · dPre_g[r0..r1].
     /// </summary>
-    /// <remarks><paramref name="kernelScratch"/>: required when the workspace keeps bfloat16 shadows (see
-    /// <see cref="Bf16Gemms.WeightGradients"/>).
+    /// <remarks>The joined kernel's gradient is computed transposed into <paramref name="kernelScratch"/> (a
+    /// (w_0, I+H) buffer), dKernelᵀ = dPreᵀ·[X | H] — (w_0, rows)·(rows, I+H), <see cref="Padded(int)"/> columns —
+    /// and added transposed into the gradient: MKL runs that orientation faster, in bfloat16 and float32
+    /// (docs/performance.md), and the transpose is one pass over w_0·(I+H) floats.
     /// Threads cut these GEMMs along the rows (their k), each into its own buffer: cut along the output's
     /// rows or columns instead, the narrower products ran 10–25% slower on every backend here.</remarks>
     public static void WeightGradients(BlasBackend blas, RnnWorkspace ws, in RnnWeightGradients gradients, int r0, int r1, float beta,
-        RowBuffer? kernelScratch = null)
+        RowBuffer kernelScratch)
     {
+        ArgumentNullException.ThrowIfNull(kernelScratch);
         var cell = ws.Cell;
         if (r1 <= r0)   // no rows (a part with an empty share): a sum of nothing; a GEMM needs k ≥ 1
         {
@@ -142,8 +161,7 @@ internal static class RnnGemms
         }
         if (TryShadows(blas, ws, out var bf16, out var bits))
         {
-            Bf16Gemms.WeightGradients(bf16, bits, ws, gradients, r0, r1, beta, kernelScratch
-                ?? throw new ArgumentNullException(nameof(kernelScratch), "bfloat16 shadows need the (w_0, I+H) kernel-gradient scratch."));
+            Bf16Gemms.WeightGradients(bf16, bits, ws, gradients, r0, r1, beta, kernelScratch);
             return;
         }
         for (int g = 0; g < cell.GroupCount; g++)
@@ -152,8 +170,10 @@ internal static class RnnGemms
             var dPre = ws.DPre.From(r0, cell.GroupColumn(g));
             if (IsJoined(g))
             {
-                blas.Sgemm(true, false, cell.Inputs + cell.Units, width, r1 - r0, 1f, ws.XH.From(r0), ws.XH.Stride,
-                    dPre, ws.DPre.Stride, beta, gradients.GroupKernel(g), width);
+                int columns = cell.Inputs + cell.Units, computed = Padded(columns, Math.Min(ws.XH.Room, kernelScratch.Room));
+                blas.SgemmPadded(true, false, width, computed, columns, r1 - r0, 1f, dPre, ws.DPre.Stride,
+                    ws.XH.From(r0), ws.XH.Stride, 0f, kernelScratch.From(0), kernelScratch.Stride);
+                TransposedRows.AddTo(kernelScratch, gradients.GroupKernel(g), beta);
                 continue;
             }
             var input = RecurrentInput(ws, g);
