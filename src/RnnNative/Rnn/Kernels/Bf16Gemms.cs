@@ -66,13 +66,19 @@ internal static class Bf16Gemms
         {
             int width = cell.GroupWidth(g);
             var dPre = bits.DPre.From(r0, cell.GroupColumn(g));
-            if (RnnGemms.IsJoined(g))
+            if (RnnGemms.IsJoined(g) && RnnGemms.TransposesKernelGradient(cell))
             {
                 int columns = cell.Inputs + cell.Units;
                 int computed = RnnGemms.Padded(columns, Math.Min(bits.XH.Stride, kernelScratch.Room));
                 blas.GemmBf16Padded(true, false, width, computed, columns, r1 - r0, 1f, dPre, bits.DPre.Stride,
                     bits.XH.From(r0), bits.XH.Stride, 0f, kernelScratch.From(0), kernelScratch.Stride);
                 TransposedRows.AddTo(kernelScratch, gradients.GroupKernel(g), beta);
+                continue;
+            }
+            if (RnnGemms.IsJoined(g))
+            {
+                blas.GemmBf16(true, false, cell.Inputs + cell.Units, width, r1 - r0, 1f, bits.XH.From(r0), bits.XH.Stride,
+                    dPre, bits.DPre.Stride, beta, gradients.GroupKernel(g), width);
                 continue;
             }
             blas.GemmBf16(true, false, cell.Inputs, width, r1 - r0, 1f, bits.XH.From(r0), bits.XH.Stride,

@@ -46,6 +46,14 @@ internal static class RnnGemms
     /// </summary>
     internal static int Padded(int n) => (n + 15) & ~15;
 
+    /// <summary>
+    /// Whether the joined kernel's gradient is computed transposed (see <see cref="WeightGradients"/>): when I+H &gt; w_0
+    /// (the basic cells), so that the GEMM's output width n is the wider of the two. MKL ran the reference model's
+    /// 150×(178→192)×4200 faster than 178×150×4200 in float32 and bfloat16, the LSTM's and GRU's 178×600 and 178×300
+    /// faster than transposed (docs/performance.md); the transpose costs one pass over w_0·(I+H) floats.
+    /// </summary>
+    internal static bool TransposesKernelGradient(in RnnCellSpec cell) => cell.Inputs + cell.Units > cell.GroupWidth(0);
+
     /// <summary><see cref="Padded(int)"/>(n) if every row of the buffers involved has that <paramref name="room"/>, else n.</summary>
     internal static int Padded(int n, int room) => Padded(n) <= room ? Padded(n) : n;
 
@@ -139,10 +147,9 @@ internal static class RnnGemms
     /// dKernel_g = beta·dKernel_g + [X | HPrev][r0..r1]ᵀ · dPre_g[r0..r1] — (I+H, rows)·(rows, w_g). Others:
     /// dWx_g = beta·dWx_g + X[r0..r1]ᵀ · dPre_g[r0..r1] and dWh_g = beta·dWh_g + in[r0..r1]ᵀ · dPre_g[r0..r1].
     /// </summary>
-    /// <remarks>The joined kernel's gradient is computed transposed into <paramref name="kernelScratch"/> (a
-    /// (w_0, I+H) buffer), dKernelᵀ = dPreᵀ·[X | H] — (w_0, rows)·(rows, I+H), <see cref="Padded(int)"/> columns —
-    /// and added transposed into the gradient: MKL runs that orientation faster, in bfloat16 and float32
-    /// (docs/performance.md), and the transpose is one pass over w_0·(I+H) floats.
+    /// <remarks>When <see cref="TransposesKernelGradient"/>, the joined kernel's gradient is computed transposed into
+    /// <paramref name="kernelScratch"/> (a (w_0, I+H) buffer), dKernelᵀ = dPreᵀ·[X | H] — (w_0, rows)·(rows, I+H),
+    /// <see cref="Padded(int)"/> columns — and added transposed into the gradient.
     /// Threads cut these GEMMs along the rows (their k), each into its own buffer: cut along the output's
     /// rows or columns instead, the narrower products ran 10–25% slower on every backend here.</remarks>
     public static void WeightGradients(BlasBackend blas, RnnWorkspace ws, in RnnWeightGradients gradients, int r0, int r1, float beta,
@@ -168,12 +175,18 @@ internal static class RnnGemms
         {
             int width = cell.GroupWidth(g);
             var dPre = ws.DPre.From(r0, cell.GroupColumn(g));
-            if (IsJoined(g))
+            if (IsJoined(g) && TransposesKernelGradient(cell))
             {
                 int columns = cell.Inputs + cell.Units, computed = Padded(columns, Math.Min(ws.XH.Room, kernelScratch.Room));
                 blas.SgemmPadded(true, false, width, computed, columns, r1 - r0, 1f, dPre, ws.DPre.Stride,
                     ws.XH.From(r0), ws.XH.Stride, 0f, kernelScratch.From(0), kernelScratch.Stride);
                 TransposedRows.AddTo(kernelScratch, gradients.GroupKernel(g), beta);
+                continue;
+            }
+            if (IsJoined(g))
+            {
+                blas.Sgemm(true, false, cell.Inputs + cell.Units, width, r1 - r0, 1f, ws.XH.From(r0), ws.XH.Stride,
+                    dPre, ws.DPre.Stride, beta, gradients.GroupKernel(g), width);
                 continue;
             }
             var input = RecurrentInput(ws, g);

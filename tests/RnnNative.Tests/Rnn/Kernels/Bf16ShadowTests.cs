@@ -7,9 +7,8 @@ namespace RnnNative.Tests.RnnKernels;
 /// <summary>
 /// The fused RNN on a <see cref="Bf16Blas"/> with the workspace's bfloat16 shadows of XH and DPre (rounded once,
 /// where they are written) against the same calls with the shadows turned off (the backend rounds every operand
-/// of every GEMM). The GEMMs see the same bfloat16 values, and the same shapes except the joined kernel's gradient
-/// (computed transposed with the shadows): each of its elements is still one dot product over the same rows, which
-/// the managed backend and MKL here sum in the same order, so every result must be bit-identical.
+/// of every GEMM). The GEMMs see the same bfloat16 values and the same (padded, transposed) shapes, so every result
+/// must be bit-identical.
 /// </summary>
 [Collection(BlasCollection.Name)]
 public class Bf16ShadowTests
