@@ -46,6 +46,9 @@ internal static class RnnGemms
     /// </summary>
     internal static int Padded(int n) => (n + 15) & ~15;
 
+    /// <summary><see cref="Padded(int)"/>(n) if every row of the buffers involved has that <paramref name="room"/>, else n.</summary>
+    internal static int Padded(int n, int room) => Padded(n) <= room ? Padded(n) : n;
+
     /// <summary>
     /// Whether the joined kernel's gradient is computed transposed (see <see cref="WeightGradients"/>): when I+H &gt; w_0
     /// (the basic cells), so that the GEMM's output width n is the wider of the two. MKL ran the reference model's
@@ -53,9 +56,6 @@ internal static class RnnGemms
     /// faster than transposed (docs/performance.md); the transpose costs one pass over w_0·(I+H) floats.
     /// </summary>
     internal static bool TransposesKernelGradient(in RnnCellSpec cell) => cell.Inputs + cell.Units > cell.GroupWidth(0);
-
-    /// <summary><see cref="Padded(int)"/>(n) if every row of the buffers involved has that <paramref name="room"/>, else n.</summary>
-    internal static int Padded(int n, int room) => Padded(n) <= room ? Padded(n) : n;
 
     // Whether group g reads h_{t-1} and so runs on the joined operand [x_t | h_{t-1}].
     internal static bool IsJoined(int group) => group == 0;
@@ -115,9 +115,10 @@ internal static class RnnGemms
             return;   // dh_{-1} only makes dH0, which is not wanted (GRU's d(rh) at step 0 still is)
         int h = cell.Units, width = cell.GroupWidth(group), row = ws.PackedRow(t, r0);
         var dPre = ws.DPre.From(row, cell.GroupColumn(group));
+        int transposedStride = ws.TransposedRecurrentStride;
         if (ws.HasTransposedRecurrent)   // the same product on Whᵀ: (rows, w_g)·(w_g, H), NN, Padded(H) columns
-            blas.SgemmPadded(false, false, r1 - r0, Padded(h, Math.Min(dIn.Room, ws.TransposedRecurrentStride)), h, width, 1f,
-                dPre, ws.DPre.Stride, ws.TransposedRecurrentWeights(group), ws.TransposedRecurrentStride, beta, dIn.From(r0), dIn.Stride);
+            blas.SgemmPadded(false, false, r1 - r0, Padded(h, Math.Min(dIn.Room, transposedStride)), h, width, 1f,
+                dPre, ws.DPre.Stride, ws.TransposedRecurrentWeights(group), transposedStride, beta, dIn.From(r0), dIn.Stride);
         else
             blas.Sgemm(false, true, r1 - r0, h, width, 1f, dPre, ws.DPre.Stride,
                 weights.RecurrentWeights(cell, group), width, beta, dIn.From(r0), dIn.Stride);
