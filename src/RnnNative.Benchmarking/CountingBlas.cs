@@ -55,7 +55,12 @@ public sealed class CountingBlas : BlasBackend
 
     /// <inheritdoc />
     protected override void SgemmCore(bool transA, bool transB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
+        PaddedSgemmCore(transA, transB, m, n, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    // The FLOPs counted are the wanted columns' (the model's); the shape names both widths.
+    private protected override void PaddedSgemmCore(bool transA, bool transB, int m, int n, int usedColumns, int k,
+        float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         if (!Counters.Recording)
         {
@@ -66,7 +71,7 @@ public sealed class CountingBlas : BlasBackend
         _inner.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         long ticks = Stopwatch.GetTimestamp() - start;
         Record(ticks, new GemmCall(_inner, Environment.CurrentManagedThreadId, transA, transB, m, n, k, alpha,
-            GemmOperand.Of(a), lda, GemmOperand.Of(b), ldb, beta, GemmOperand.Of(c), ldc));
+            GemmOperand.Of(a), lda, GemmOperand.Of(b), ldb, beta, GemmOperand.Of(c), ldc), usedColumns);
     }
 
     /// <inheritdoc />
@@ -77,7 +82,11 @@ public sealed class CountingBlas : BlasBackend
 
     /// <inheritdoc />
     protected override void GemmBf16Core(bool transA, bool transB, int m, int n, int k, float alpha,
-        ReadOnlySpan<ushort> a, int lda, ReadOnlySpan<ushort> b, int ldb, float beta, Span<float> c, int ldc)
+        ReadOnlySpan<ushort> a, int lda, ReadOnlySpan<ushort> b, int ldb, float beta, Span<float> c, int ldc) =>
+        PaddedGemmBf16Core(transA, transB, m, n, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    private protected override void PaddedGemmBf16Core(bool transA, bool transB, int m, int n, int usedColumns, int k,
+        float alpha, ReadOnlySpan<ushort> a, int lda, ReadOnlySpan<ushort> b, int ldb, float beta, Span<float> c, int ldc)
     {
         if (!Counters.Recording)
         {
@@ -88,13 +97,14 @@ public sealed class CountingBlas : BlasBackend
         _inner.GemmBf16(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         long ticks = Stopwatch.GetTimestamp() - start;
         Record(ticks, new GemmCall(_inner, Environment.CurrentManagedThreadId, transA, transB, m, n, k, alpha,
-            GemmOperand.Of(a), lda, GemmOperand.Of(b), ldb, beta, GemmOperand.Of(c), ldc, Bf16: true));
+            GemmOperand.Of(a), lda, GemmOperand.Of(b), ldb, beta, GemmOperand.Of(c), ldc, Bf16: true), usedColumns);
     }
 
-    // A recorded call: its ticks under its shape, and the call itself when capturing.
-    private void Record(long ticks, GemmCall call)
+    // A recorded call: its ticks under its shape (the wanted columns of the computed ones), and the call itself when capturing.
+    private void Record(long ticks, GemmCall call, int usedColumns)
     {
-        Counters.Add(new GemmShape(call.TransA, call.TransB, call.M, call.N, call.K), ticks);
+        int n = usedColumns;
+        Counters.Add(new GemmShape(call.TransA, call.TransB, call.M, n, call.K, n < call.N ? call.N : 0), ticks);
         if (Counters.Capturing) Counters.Capture(call);
     }
 

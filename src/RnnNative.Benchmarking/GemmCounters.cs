@@ -95,14 +95,16 @@ internal sealed class Tally
     }
 }
 
-/// <summary>The shape of a GEMM call: op(A) is (M × K), op(B) is (K × N).</summary>
-public readonly record struct GemmShape(bool TransA, bool TransB, int M, int N, int K)
+/// <summary>The shape of a GEMM call: op(A) is (M × K), op(B) is (K × N); <paramref name="ComputedN"/> &gt; N when the
+/// call computed N columns padded to that many (the extra ones scratch).</summary>
+public readonly record struct GemmShape(bool TransA, bool TransB, int M, int N, int K, int ComputedN = 0)
 {
-    /// <summary>2·M·N·K.</summary>
+    /// <summary>2·M·N·K: the wanted columns' FLOPs.</summary>
     public long Flops => 2L * M * N * K;
 
-    /// <summary>E.g. "NT 150x150x150": the transposes of A and B, then M×N×K.</summary>
-    public override string ToString() => $"{(TransA ? 'T' : 'N')}{(TransB ? 'T' : 'N')} {M}x{N}x{K}";
+    /// <summary>E.g. "NT 150x150x150": the transposes of A and B, then M×N×K; a padded N as "150(160)".</summary>
+    public override string ToString() =>
+        $"{(TransA ? 'T' : 'N')}{(TransB ? 'T' : 'N')} {M}x{N}{(ComputedN > N ? $"({ComputedN})" : "")}x{K}";
 }
 
 /// <summary>Calls and <see cref="Stopwatch"/> ticks of one GEMM shape on the timed thread.</summary>

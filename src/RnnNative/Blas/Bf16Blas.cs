@@ -54,11 +54,15 @@ public sealed class Bf16Blas : BlasBackend
 
     /// <summary>C = alpha · op(bf16(A)) · op(bf16(B)) + beta · C on the inner backend.</summary>
     protected override void SgemmCore(bool transA, bool transB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
+        PaddedSgemmCore(transA, transB, m, n, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    private protected override void PaddedSgemmCore(bool transA, bool transB, int m, int n, int usedColumns, int k,
+        float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         var bitsA = Operand(a, transA ? k : m, transA ? m : k, lda, ref _scratchA, out int ldaBits);
         var bitsB = Operand(b, transB ? n : k, transB ? k : n, ldb, ref _scratchB, out int ldbBits);
-        _inner.GemmBf16(transA, transB, m, n, k, alpha, bitsA, ldaBits, bitsB, ldbBits, beta, c, ldc);
+        _inner.GemmBf16Padded(transA, transB, m, n, usedColumns, k, alpha, bitsA, ldaBits, bitsB, ldbBits, beta, c, ldc);
     }
 
     internal override bool RoundsOperandsToBf16 => true;
@@ -81,6 +85,10 @@ public sealed class Bf16Blas : BlasBackend
     protected override void GemmBf16Core(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<ushort> a, int lda, ReadOnlySpan<ushort> b, int ldb, float beta, Span<float> c, int ldc) =>
         _inner.GemmBf16(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    private protected override void PaddedGemmBf16Core(bool transA, bool transB, int m, int n, int usedColumns, int k,
+        float alpha, ReadOnlySpan<ushort> a, int lda, ReadOnlySpan<ushort> b, int ldb, float beta, Span<float> c, int ldc) =>
+        _inner.GemmBf16Padded(transA, transB, m, n, usedColumns, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     internal override BlasBackend? CreateSingleThreaded() =>
         _inner.CreateSingleThreaded() is { } serial ? new Bf16Blas(serial, Weights, ownsInner: true) : null;

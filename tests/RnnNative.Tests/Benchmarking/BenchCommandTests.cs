@@ -99,10 +99,10 @@ public class BenchCommandTests
         }
     }
 
-    // "NT 8x8x5" → 2·8·8·5.
+    // "NT 8x8x5" → 2·8·8·5; a padded "NN 8x8(16)x13" → 2·8·8·13 (the wanted columns).
     private static double FlopsOf(string shape)
     {
-        var dims = shape.Split(' ')[1].Split('x').Select(double.Parse).ToArray();
+        var dims = shape.Split(' ')[1].Split('x').Select(d => double.Parse(d.Split('(')[0])).ToArray();
         return 2 * dims[0] * dims[1] * dims[2];
     }
 

@@ -18,9 +18,12 @@ internal static class BasicStep
         RnnGemms.RecurrentForward(blas, ws, weights, 0, t, r0, r1, stateRounded: t > 0);
         for (int b = r0; b < r1; b++)
         {
-            var next = ws.NextStateRow(ws.HPrev, finalH, t, b);
-            var row = new BasicForwardRow<TAct>(ws.PreRow(t, b), weights.Bias, next, ws.OutputRow(outputs, t, b, next),
-                ws.NextStateBits(t, b));
+            // With a bfloat16 shadow of h_t, no one reads its float copy in XH: the next GEMM and the kernel
+            // gradient read the shadow, backward reads h_t from Pre. A final state is always written in float.
+            var nextBits = ws.NextStateBits(t, b);
+            var next = nextBits.IsEmpty ? ws.NextStateRow(ws.HPrev, finalH, t, b) : default;
+            var output = ws.OutputRow(outputs, t, b, stateRow: default);   // none when no outputs are wanted
+            var row = new BasicForwardRow<TAct>(ws.PreRow(t, b), weights.Bias, next, output, nextBits);
             RowLoop.Run(ref row, ws.Cell.Units);
         }
     }
@@ -31,18 +34,21 @@ internal static class BasicStep
     {
         for (int b = r0; b < r1; b++)
         {
+            // With a bfloat16 shadow of dPre, every GEMM reads the shadow: dPre's float copy is not written.
+            var dPreBits = ws.DPreBits(t, b, ws.Cell.Units);
             var row = new BasicBackwardRow<TAct>(ws.PreRow(t, b), ws.GradientRow(dOutputs, t, b), ws.BatchRow(ws.DH, b),
-                ws.DPreRow(t, b), dBias, ws.DPreBits(t, b, ws.Cell.Units));
+                dPreBits.IsEmpty ? ws.DPreRow(t, b) : default, dBias, dPreBits);
             RowLoop.Run(ref row, ws.Cell.Units);
         }
         RnnGemms.RecurrentBackward(blas, ws, weights, 0, t, r0, r1, ws.DH, 0f, dPreRounded: true);
     }
 }
 
-/// <summary>gates := h = act(gates + bias); next := h; output := h; nextBits := bfloat16(h) when given. All rows (H).</summary>
+/// <summary>gates := h = act(gates + bias); next := h, output := h and nextBits := bfloat16(h), each when given. All rows (H).</summary>
 internal ref struct BasicForwardRow<TAct> : IRowKernel where TAct : IActivation
 {
-    private readonly ref float gates, bias, next, output;
+    private readonly ref float gates, bias;
+    private readonly ref float next, output;   // null refs: not wanted
     private readonly ref ushort nextBits;   // null ref: no bfloat16 shadow
 
     public BasicForwardRow(Span<float> gates, ReadOnlySpan<float> bias, Span<float> next, Span<float> output,
@@ -51,8 +57,8 @@ internal ref struct BasicForwardRow<TAct> : IRowKernel where TAct : IActivation
         int h = gates.Length;
         this.gates = ref RowLoop.Ref(gates, h);
         this.bias = ref RowLoop.Ref(bias, h);
-        this.next = ref RowLoop.Ref(next, h);
-        this.output = ref RowLoop.Ref(output, h);
+        this.next = ref RowLoop.RefOrNull(next, h);
+        this.output = ref RowLoop.RefOrNull(output, h);
         this.nextBits = ref RowLoop.RefOrNull(nextBits, h);
     }
 
@@ -60,18 +66,21 @@ internal ref struct BasicForwardRow<TAct> : IRowKernel where TAct : IActivation
     {
         var h = TAct.Apply(c.Load(ref gates, j) + c.Load(ref bias, j));
         c.Store(ref gates, j, h);
-        c.Store(ref next, j, h);
-        c.Store(ref output, j, h);
+        if (!Unsafe.IsNullRef(ref next))
+            c.Store(ref next, j, h);
+        if (!Unsafe.IsNullRef(ref output))
+            c.Store(ref output, j, h);
         if (!Unsafe.IsNullRef(ref nextBits))
             c.StoreBf16(ref nextBits, j, h);
     }
 }
 
-/// <summary>dPre = (dOut + dH)·act'(h); dBias += dPre, where h is the saved activation; dPreBits := bfloat16(dPre)
-/// when given. All rows (H).</summary>
+/// <summary>dPre = (dOut + dH)·act'(h); dBias += dPre, where h is the saved activation; the float dPre and
+/// dPreBits := bfloat16(dPre), each when given. All rows (H).</summary>
 internal ref struct BasicBackwardRow<TAct> : IRowKernel where TAct : IActivation
 {
-    private readonly ref float h, dOut, dH, dPre, dBias;
+    private readonly ref float h, dOut, dH, dBias;
+    private readonly ref float dPre;   // null ref: not wanted
     private readonly ref ushort dPreBits;   // null ref: no bfloat16 shadow
 
     public BasicBackwardRow(ReadOnlySpan<float> h, ReadOnlySpan<float> dOut, ReadOnlySpan<float> dH,
@@ -81,7 +90,7 @@ internal ref struct BasicBackwardRow<TAct> : IRowKernel where TAct : IActivation
         this.h = ref RowLoop.Ref(h, width);
         this.dOut = ref RowLoop.Ref(dOut, width);
         this.dH = ref RowLoop.Ref(dH, width);
-        this.dPre = ref RowLoop.Ref(dPre, width);
+        this.dPre = ref RowLoop.RefOrNull(dPre, width);
         this.dBias = ref RowLoop.Ref(dBias, width);
         this.dPreBits = ref RowLoop.RefOrNull(dPreBits, width);
     }
@@ -89,7 +98,8 @@ internal ref struct BasicBackwardRow<TAct> : IRowKernel where TAct : IActivation
     public readonly void Chunk<TChunk, TV>(TChunk c, int j) where TChunk : struct, IChunk<TV> where TV : struct, IFloatVector<TV>
     {
         TV d = (c.Load(ref dOut, j) + c.Load(ref dH, j)) * TAct.Derivative(c.Load(ref h, j));
-        c.Store(ref dPre, j, d);
+        if (!Unsafe.IsNullRef(ref dPre))
+            c.Store(ref dPre, j, d);
         c.Store(ref dBias, j, c.Load(ref dBias, j) + d);
         if (!Unsafe.IsNullRef(ref dPreBits))
             c.StoreBf16(ref dPreBits, j, d);

@@ -47,8 +47,8 @@ internal sealed class BatchSplit
     /// <summary>Gradient scratch of parts 1..P−1 (grow-only): part p uses row p−1 (see <see cref="SplitCall"/>).</summary>
     internal float[] GradientScratch { get; private set; } = [];
 
-    /// <summary>Part p's (w_0, I+H) scratch for the transposed joined-kernel gradient of the bfloat16 GEMMs (see
-    /// <see cref="Bf16Gemms.WeightGradients"/>); empty until <see cref="EnsureTransposedKernelScratch"/>.</summary>
+    /// <summary>Part p's (w_0, I+H) scratch for the transposed joined-kernel gradient (see
+    /// <see cref="RnnGemms.WeightGradients"/>); empty until <see cref="EnsureTransposedKernelScratch"/>.</summary>
     internal RowBuffer TransposedKernelScratch(int part) => _kernelScratch[part];
 
     private RowBuffer[] _kernelScratch = [];

@@ -28,8 +28,13 @@ internal static class Bf16Gemms
         if (!stateRounded)
             bits.XH.Round(ws.XH, row, row + r1 - r0, inputs, cell.Units);
         int k = fromZero ? inputs : inputs + cell.Units;
-        blas.GemmBf16(false, false, r1 - r0, width, k, 1f, bits.XH.From(row), bits.XH.Stride,
-            kernel, width, 0f, ws.Pre.From(row, cell.GroupColumn(0)), ws.Pre.Stride);
+        var pre = ws.Pre.From(row, cell.GroupColumn(0));
+        if (bits.Kernel is { } padded)   // Padded(W) columns: the extra ones land in Pre's row padding
+            blas.GemmBf16Padded(false, false, r1 - r0, RnnGemms.Padded(width, ws.Pre.Room), width, k, 1f, bits.XH.From(row), bits.XH.Stride,
+                padded.From(0), padded.Stride, 0f, pre, ws.Pre.Stride);
+        else
+            blas.GemmBf16(false, false, r1 - r0, width, k, 1f, bits.XH.From(row), bits.XH.Stride,
+                kernel, width, 0f, pre, ws.Pre.Stride);
     }
 
     /// <summary>dIn[r0..r1] = beta·dIn + dPre_t[r0..r1, cols_g] · Wh_gᵀ, after rounding that block of dPre.</summary>
@@ -42,15 +47,17 @@ internal static class Bf16Gemms
             bits.DPre.Round(ws.DPre, row, row + r1 - r0, column, width);
         if (t == 0 && ws.SkipsInitialGradient && dIn == ws.DH)
             return;
-        blas.GemmBf16(false, true, r1 - r0, h, width, 1f, bits.DPre.From(row, column), bits.DPre.Stride,
-            recurrent, width, beta, dIn.From(r0), dIn.Stride);
+        var dPre = bits.DPre.From(row, column);
+        if (group == 0 && bits.Kernel is { } padded)   // Wh's Padded(H) rows: the extra columns land in dIn's row padding
+            blas.GemmBf16Padded(false, true, r1 - r0, RnnGemms.Padded(h, dIn.Room), h, width, 1f, dPre, bits.DPre.Stride,
+                padded.From(cell.Inputs), padded.Stride, beta, dIn.From(r0), dIn.Stride);
+        else
+            blas.GemmBf16(false, true, r1 - r0, h, width, 1f, dPre, bits.DPre.Stride,
+                recurrent, width, beta, dIn.From(r0), dIn.Stride);
     }
 
-    /// <summary>The weight gradients over packed rows [r0, r1) (see <see cref="RnnGemms.WeightGradients"/>).</summary>
-    /// <remarks>The joined kernel's gradient is computed transposed into <paramref name="kernelScratch"/> (a
-    /// (w_0, I+H) buffer), dKernelᵀ = dPreᵀ·[X | H] — (w_0, rows)·(rows, I+H) — and added transposed into the
-    /// gradient: MKL's bfloat16 GEMM runs that orientation of the product faster (docs/performance.md); the
-    /// transpose is one pass over w_0·(I+H) floats.</remarks>
+    /// <summary>The weight gradients over packed rows [r0, r1) (see <see cref="RnnGemms.WeightGradients"/>: the joined
+    /// kernel's gradient transposed through <paramref name="kernelScratch"/>, as there).</summary>
     public static void WeightGradients(Bf16Blas blas, Bf16Shadows bits, RnnWorkspace ws, in RnnWeightGradients gradients,
         int r0, int r1, float beta, RowBuffer kernelScratch)
     {
@@ -59,11 +66,19 @@ internal static class Bf16Gemms
         {
             int width = cell.GroupWidth(g);
             var dPre = bits.DPre.From(r0, cell.GroupColumn(g));
-            if (RnnGemms.IsJoined(g))
+            if (RnnGemms.IsJoined(g) && RnnGemms.TransposesKernelGradient(cell))
             {
-                blas.GemmBf16(true, false, width, cell.Inputs + cell.Units, r1 - r0, 1f, dPre, bits.DPre.Stride,
+                int columns = cell.Inputs + cell.Units;
+                int computed = RnnGemms.Padded(columns, Math.Min(bits.XH.Stride, kernelScratch.Room));
+                blas.GemmBf16Padded(true, false, width, computed, columns, r1 - r0, 1f, dPre, bits.DPre.Stride,
                     bits.XH.From(r0), bits.XH.Stride, 0f, kernelScratch.From(0), kernelScratch.Stride);
                 TransposedRows.AddTo(kernelScratch, gradients.GroupKernel(g), beta);
+                continue;
+            }
+            if (RnnGemms.IsJoined(g))
+            {
+                blas.GemmBf16(true, false, cell.Inputs + cell.Units, width, r1 - r0, 1f, bits.XH.From(r0), bits.XH.Stride,
+                    dPre, bits.DPre.Stride, beta, gradients.GroupKernel(g), width);
                 continue;
             }
             blas.GemmBf16(true, false, cell.Inputs, width, r1 - r0, 1f, bits.XH.From(r0), bits.XH.Stride,

@@ -46,6 +46,16 @@ internal sealed class Bf16RowBuffer
     public ReadOnlySpan<ushort> From(int row, int column = 0) =>
         _array.AsSpan(_offset + row * Stride + column, Length - row * Stride - column);
 
+    /// <summary>Rounds the dense (rows, <see cref="Width"/>) matrix <paramref name="source"/> into this buffer's first rows.</summary>
+    public void Round(ReadOnlySpan<float> source, int rows)
+    {
+        if (rows < 0 || rows > Rows || source.Length != rows * Width)
+            throw new ArgumentException($"{source.Length} floats are not {rows} rows of {Width} (this buffer holds {Rows} rows).",
+                nameof(source));
+        for (int row = 0; row < rows; row++)
+            BFloat16.FromFloats(source.Slice(row * Width, Width), Row(row));
+    }
+
     /// <summary>Rounds columns [column, column + width) of rows [row0, row1) of <paramref name="source"/> into the same place here.</summary>
     /// <remarks>The block is checked once, then converted row by row without a call per row: a step rounds
     /// hundreds of rows a few vectors wide each.</remarks>

@@ -28,6 +28,8 @@ public static partial class FusedRnn
         ws.ZeroInitialState = h0.IsEmpty;
         ws.Plan(lengths, timeMajor);
         ws.PlanBf16(blas);
+        ws.Bf16?.RefreshKernel(weights.GroupKernel(0));
+        ws.PadKernel(weights);
     }
 
     /// <summary>Packs the inputs and places the initial states of sorted slots [slot0, slot1) (after <see cref="PlanForward"/>).</summary>

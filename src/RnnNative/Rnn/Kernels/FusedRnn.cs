@@ -118,8 +118,7 @@ public static partial class FusedRnn
         BeginBackward(split.Gemm, ws, weights, dOutputs, dFinalH, dFinalC, dX, gradients, dH0, dC0);
         split.CutSlices(ws);   // the forward's cut: the workspace still holds its plan
         split.EnsureGradientScratch(ws.Cell);
-        if (ws.Bf16 != null)
-            split.EnsureTransposedKernelScratch(ws.Cell);
+        split.EnsureTransposedKernelScratch(ws.Cell);
         var call = split.Call.Begin(ws, weights);
         (call.DOutputs, call.Gradients) = (dOutputs, gradients);
         try

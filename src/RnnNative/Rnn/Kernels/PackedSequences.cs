@@ -11,11 +11,20 @@ internal static class PackedSequences
 {
     /// <summary>
     /// ws.X (N, I) ← x, valid steps only, for sorted slots [slot0, slot1); also rounded into the first I columns of
-    /// the bfloat16 shadow of XH when the workspace keeps one.
+    /// the bfloat16 shadow of XH when the workspace keeps one. When nothing reads the float copy (a shadow and no
+    /// input projection: every GEMM reads the shadow), x is rounded straight into the shadow instead.
     /// </summary>
     public static void GatherInputs(RnnWorkspace ws, ReadOnlySpan<float> x, int slot0, int slot1)
     {
         int inputs = ws.Cell.Inputs;
+        if (ws.Bf16 is { } shadow && !RnnGemms.HasInputProjection(ws.Cell))
+        {
+            for (int t = 0; t < ws.MaxLength && ws.Active[t] > slot0; t++)
+                for (int b = slot0; b < Math.Min(slot1, ws.Active[t]); b++)
+                    BFloat16.FromFloats(x.Slice(ws.SequenceOffset(ws.Order[b], t, inputs), inputs),
+                        shadow.XH.Row(ws.PackedRow(t, b))[..inputs]);
+            return;
+        }
         for (int t = 0; t < ws.MaxLength && ws.Active[t] > slot0; t++)
         {
             int end = Math.Min(slot1, ws.Active[t]);

@@ -24,14 +24,38 @@ internal static class RnnGemms
     // The recurrent input of group g, (N, H) packed: h_{t-1}, or r_t·h_{t-1} for the GRU candidate.
     public static RowBuffer RecurrentInput(RnnWorkspace ws, int group) => group == 1 ? ws.RH : ws.HPrev;
 
-    // The bfloat16 path (Bf16Gemms) when the workspace keeps bfloat16 shadows and the backend reads them.
+    // The bfloat16 path (Bf16Gemms) when the workspace keeps bfloat16 shadows. Those are the only copy of some
+    // operands (the basic cell skips their float copies), so a call with shadows must come with a bfloat16 backend.
     private static bool TryShadows(BlasBackend blas, RnnWorkspace ws, [NotNullWhen(true)] out Bf16Blas? bf16,
         [NotNullWhen(true)] out Bf16Shadows? bits)
     {
         bits = ws.Bf16;
         bf16 = blas as Bf16Blas;
-        return bits != null && bf16 != null;
+        if (bits != null && bf16 == null)
+            throw new InvalidOperationException(
+                "This workspace's forward ran its GEMMs in bfloat16; its backward must run on a bfloat16 backend too.");
+        return bits != null;
     }
+
+    /// <summary>
+    /// <paramref name="n"/> rounded up to a multiple of 16: the output width the joined group's GEMMs compute. BLAS
+    /// kernels run a width that is not a multiple of their register tile below their rate at the next multiple —
+    /// MKL's bfloat16 kernels far below (150 columns took longer than 160), its float32 ones a few percent
+    /// (docs/performance.md). The extra columns land in the row padding of the output (Pre, DH, the kernel-gradient
+    /// scratch: their strides are whole 64-byte lines, so at least that wide), and nobody reads them.
+    /// </summary>
+    internal static int Padded(int n) => (n + 15) & ~15;
+
+    /// <summary><see cref="Padded(int)"/>(n) if every row of the buffers involved has that <paramref name="room"/>, else n.</summary>
+    internal static int Padded(int n, int room) => Padded(n) <= room ? Padded(n) : n;
+
+    /// <summary>
+    /// Whether the joined kernel's gradient is computed transposed (see <see cref="WeightGradients"/>): when I+H &gt; w_0
+    /// (the basic cells), so that the GEMM's output width n is the wider of the two. MKL ran the reference model's
+    /// 150×(178→192)×4200 faster than 178×150×4200 in float32 and bfloat16, the LSTM's and GRU's 178×600 and 178×300
+    /// faster than transposed (docs/performance.md); the transpose costs one pass over w_0·(I+H) floats.
+    /// </summary>
+    internal static bool TransposesKernelGradient(in RnnCellSpec cell) => cell.Inputs + cell.Units > cell.GroupWidth(0);
 
     // Whether group g reads h_{t-1} and so runs on the joined operand [x_t | h_{t-1}].
     internal static bool IsJoined(int group) => group == 0;
@@ -58,8 +82,12 @@ internal static class RnnGemms
         if (IsJoined(group))
         {
             int k = fromZero ? cell.Inputs : cell.Inputs + cell.Units;
-            blas.Sgemm(false, false, r1 - r0, width, k, 1f, ws.XH.From(row), ws.XH.Stride,
-                weights.GroupKernel(group), width, 0f, pre, ws.Pre.Stride);
+            if (ws.HasPaddedKernel)   // Padded(W) columns from the kernel's zero-padded copy
+                blas.SgemmPadded(false, false, r1 - r0, Padded(width, ws.Pre.Room), width, k, 1f, ws.XH.From(row), ws.XH.Stride,
+                    ws.PaddedKernel.From(0), ws.PaddedKernel.Stride, 0f, pre, ws.Pre.Stride);
+            else
+                blas.Sgemm(false, false, r1 - r0, width, k, 1f, ws.XH.From(row), ws.XH.Stride,
+                    weights.GroupKernel(group), width, 0f, pre, ws.Pre.Stride);
             return;
         }
         if (fromZero)
@@ -87,9 +115,10 @@ internal static class RnnGemms
             return;   // dh_{-1} only makes dH0, which is not wanted (GRU's d(rh) at step 0 still is)
         int h = cell.Units, width = cell.GroupWidth(group), row = ws.PackedRow(t, r0);
         var dPre = ws.DPre.From(row, cell.GroupColumn(group));
-        if (ws.HasTransposedRecurrent)   // the same product on Whᵀ: (rows, w_g)·(w_g, H), NN
-            blas.Sgemm(false, false, r1 - r0, h, width, 1f, dPre, ws.DPre.Stride,
-                ws.TransposedRecurrentWeights(group), h, beta, dIn.From(r0), dIn.Stride);
+        int transposedStride = ws.TransposedRecurrentStride;
+        if (ws.HasTransposedRecurrent)   // the same product on Whᵀ: (rows, w_g)·(w_g, H), NN, Padded(H) columns
+            blas.SgemmPadded(false, false, r1 - r0, Padded(h, Math.Min(dIn.Room, transposedStride)), h, width, 1f,
+                dPre, ws.DPre.Stride, ws.TransposedRecurrentWeights(group), transposedStride, beta, dIn.From(r0), dIn.Stride);
         else
             blas.Sgemm(false, true, r1 - r0, h, width, 1f, dPre, ws.DPre.Stride,
                 weights.RecurrentWeights(cell, group), width, beta, dIn.From(r0), dIn.Stride);
@@ -119,13 +148,15 @@ internal static class RnnGemms
     /// dKernel_g = beta·dKernel_g + [X | HPrev][r0..r1]ᵀ · dPre_g[r0..r1] — (I+H, rows)·(rows, w_g). Others:
     /// dWx_g = beta·dWx_g + X[r0..r1]ᵀ · dPre_g[r0..r1] and dWh_g = beta·dWh_g + in[r0..r1]ᵀ · dPre_g[r0..r1].
     /// </summary>
-    /// <remarks><paramref name="kernelScratch"/>: required when the workspace keeps bfloat16 shadows (see
-    /// <see cref="Bf16Gemms.WeightGradients"/>).
+    /// <remarks>When <see cref="TransposesKernelGradient"/>, the joined kernel's gradient is computed transposed into
+    /// <paramref name="kernelScratch"/> (a (w_0, I+H) buffer), dKernelᵀ = dPreᵀ·[X | H] — (w_0, rows)·(rows, I+H),
+    /// <see cref="Padded(int)"/> columns — and added transposed into the gradient.
     /// Threads cut these GEMMs along the rows (their k), each into its own buffer: cut along the output's
     /// rows or columns instead, the narrower products ran 10–25% slower on every backend here.</remarks>
     public static void WeightGradients(BlasBackend blas, RnnWorkspace ws, in RnnWeightGradients gradients, int r0, int r1, float beta,
-        RowBuffer? kernelScratch = null)
+        RowBuffer kernelScratch)
     {
+        ArgumentNullException.ThrowIfNull(kernelScratch);
         var cell = ws.Cell;
         if (r1 <= r0)   // no rows (a part with an empty share): a sum of nothing; a GEMM needs k ≥ 1
         {
@@ -138,14 +169,21 @@ internal static class RnnGemms
         }
         if (TryShadows(blas, ws, out var bf16, out var bits))
         {
-            Bf16Gemms.WeightGradients(bf16, bits, ws, gradients, r0, r1, beta, kernelScratch
-                ?? throw new ArgumentNullException(nameof(kernelScratch), "bfloat16 shadows need the (w_0, I+H) kernel-gradient scratch."));
+            Bf16Gemms.WeightGradients(bf16, bits, ws, gradients, r0, r1, beta, kernelScratch);
             return;
         }
         for (int g = 0; g < cell.GroupCount; g++)
         {
             int width = cell.GroupWidth(g);
             var dPre = ws.DPre.From(r0, cell.GroupColumn(g));
+            if (IsJoined(g) && TransposesKernelGradient(cell))
+            {
+                int columns = cell.Inputs + cell.Units, computed = Padded(columns, Math.Min(ws.XH.Room, kernelScratch.Room));
+                blas.SgemmPadded(true, false, width, computed, columns, r1 - r0, 1f, dPre, ws.DPre.Stride,
+                    ws.XH.From(r0), ws.XH.Stride, 0f, kernelScratch.From(0), kernelScratch.Stride);
+                TransposedRows.AddTo(kernelScratch, gradients.GroupKernel(g), beta);
+                continue;
+            }
             if (IsJoined(g))
             {
                 blas.Sgemm(true, false, cell.Inputs + cell.Units, width, r1 - r0, 1f, ws.XH.From(r0), ws.XH.Stride,

@@ -56,7 +56,10 @@ public sealed partial class RnnWorkspace
         DC = lstm ? new RowBuffer(batch, h) : RowBuffer.Empty;
         DRH = gru ? new RowBuffer(batch, h) : RowBuffer.Empty;
         zeros = new RowBuffer(1, h);
-        recurrentTransposed = new float[cell.PreWidth * h];
+        recurrentTransposed = new RowBuffer(cell.PreWidth, h);
+        // The joined group alone in Pre (not the GRU's gates, whose candidate columns follow): its GEMM may pad.
+        paddedKernel = cell.GroupCount == 1 && RnnGemms.Padded(cell.PreWidth) != cell.PreWidth
+            ? new RowBuffer(cell.Inputs + h, cell.PreWidth) : RowBuffer.Empty;
     }
 
     /// <summary>The cell this workspace is shaped for.</summary>
@@ -69,9 +72,9 @@ public sealed partial class RnnWorkspace
     /// <summary>Bytes of scratch memory held.</summary>
     public long Bytes => 4L * (XH.Capacity + DX.Capacity + Pre.Capacity + DPre.Capacity + CPrev.Capacity
         + TanhC.Capacity + RH.Capacity + DH.Capacity + DC.Capacity + DRH.Capacity + zeros.Capacity)
-        + 4L * (recurrentTransposed.Length + Order.Length + SortedLengths.Length + Active.Length + lengthSlots.Length
+        + 4L * (paddedKernel.Capacity + recurrentTransposed.Capacity + Order.Length + SortedLengths.Length + Active.Length + lengthSlots.Length
             + sliceStepBase.Length + slotSlice.Length + sliceRowBounds.Length)
-        + 2L * (bf16Shadows?.XH.Capacity + bf16Shadows?.DPre.Capacity ?? 0);
+        + 2L * (bf16Shadows?.Capacity ?? 0);
 
     // ---- the plan of the current call (see Plan) ----
     internal readonly int[] Order;          // sorted slot → caller's example index
@@ -91,7 +94,26 @@ public sealed partial class RnnWorkspace
     private readonly RowBuffer zeros;
     // (W, H): Wh_gᵀ of every group g in its rows GroupColumn(g) .. +w_g, so that backward's dh = dPre·Whᵀ is an NN
     // GEMM: BLAS kernels run NT products of these shapes slower than NN (docs/performance.md).
-    private readonly float[] recurrentTransposed;
+    private readonly RowBuffer recurrentTransposed;
+    private readonly RowBuffer paddedKernel;
+
+    /// <summary>The float32 joined kernel (I+H, W) with its row padding zero (stride ≥ <see cref="RnnGemms.Padded"/>(W)),
+    /// valid when <see cref="HasPaddedKernel"/>.</summary>
+    internal RowBuffer PaddedKernel => paddedKernel;
+
+    /// <summary>Whether this forward's float32 joined GEMM reads <see cref="PaddedKernel"/> (set per forward call).</summary>
+    internal bool HasPaddedKernel { get; private set; }
+
+    /// <summary>Copies the joined kernel into <see cref="PaddedKernel"/> when the forward's float32 GEMM pads (once per call).</summary>
+    internal void PadKernel(in RnnWeights weights)
+    {
+        HasPaddedKernel = Bf16 == null && paddedKernel.Rows > 0;
+        if (!HasPaddedKernel) return;
+        var kernel = weights.GroupKernel(0);
+        for (int row = 0; row < paddedKernel.Rows; row++)
+            kernel.Slice(row * paddedKernel.Width, paddedKernel.Width).CopyTo(paddedKernel.Row(row));
+    }
+
     /// <summary>Whether the transposed copy holds the current weights (set per backward call).</summary>
     internal bool HasTransposedRecurrent { get; private set; }
 
@@ -113,13 +135,15 @@ public sealed partial class RnnWorkspace
     {
         bf16Active = UsesBf16Shadows && blas.RoundsOperandsToBf16;
         if (bf16Active && bf16Shadows == null)
-            bf16Shadows = new Bf16Shadows(new Bf16RowBuffer(XH.Rows, XH.Width), new Bf16RowBuffer(DPre.Rows, DPre.Width));
+            bf16Shadows = new Bf16Shadows(Cell, XH.Rows, DPre.Width);
     }
     internal Span<float> ZeroRow => zeros.Row(0);   // (H) zeros: stands in for an absent initial state or output gradient
 
     /// <summary>Wh_gᵀ: (w_g, H), valid after <see cref="TransposeRecurrentWeights"/>.</summary>
-    internal ReadOnlySpan<float> TransposedRecurrentWeights(int group) =>
-        recurrentTransposed.AsSpan(Cell.GroupColumn(group) * Cell.Units, Cell.GroupWidth(group) * Cell.Units);
+    internal ReadOnlySpan<float> TransposedRecurrentWeights(int group) => recurrentTransposed.From(Cell.GroupColumn(group));
+
+    /// <summary>The transposed copy's row stride (≥ H; its row padding stays zero) and room (see <see cref="RowBuffer.Room"/>).</summary>
+    internal int TransposedRecurrentStride => recurrentTransposed.Stride;
 
     /// <summary>Copies Wh_gᵀ of every group into the transposed copy, or forgets it when <paramref name="use"/> is false.</summary>
     internal void TransposeRecurrentWeights(in RnnWeights weights, bool use)
@@ -129,8 +153,8 @@ public sealed partial class RnnWorkspace
         for (int g = 0; g < Cell.GroupCount; g++)
         {
             var source = weights.RecurrentWeights(Cell, g);   // (H, w_g)
-            var target = recurrentTransposed.AsSpan(Cell.GroupColumn(g) * Cell.Units, Cell.GroupWidth(g) * Cell.Units);
-            TransposedRows.AddTo(source, Cell.Units, Cell.GroupWidth(g), Cell.GroupWidth(g), target, 0f);
+            TransposedRows.AddTo(source, Cell.Units, Cell.GroupWidth(g), Cell.GroupWidth(g),
+                recurrentTransposed.From(Cell.GroupColumn(g)), recurrentTransposed.Stride, 0f);
         }
     }
 
@@ -211,6 +235,3 @@ public sealed partial class RnnWorkspace
     internal ReadOnlySpan<float> GradientRow(ReadOnlySpan<float> dOutputs, int t, int slot) =>
         dOutputs.IsEmpty ? ZeroRow : dOutputs.Slice(SequenceOffset(Order[slot], t, Cell.Units), Cell.Units);
 }
-
-/// <summary>bfloat16 copies of <see cref="RnnWorkspace.XH"/> (N, I+H) and <see cref="RnnWorkspace.DPre"/> (N, W), same rows and columns.</summary>
-internal sealed record Bf16Shadows(Bf16RowBuffer XH, Bf16RowBuffer DPre);

@@ -74,6 +74,10 @@ internal sealed class RowBuffer
     /// <summary>Rows × Stride.</summary>
     public int Length { get; }
 
+    /// <summary>Floats from the start of a row to the start of the next (the last row: to the end of the memory): what
+    /// a GEMM may write or read past <see cref="Width"/> as padding. <see cref="Stride"/> less a view's column offset.</summary>
+    public int Room => Rows == 0 ? 0 : Length - (Rows - 1) * Stride;
+
     /// <summary>Row <paramref name="row"/>: <see cref="Width"/> floats.</summary>
     public Span<float> Row(int row) => _array.AsSpan(_offset + row * Stride, Width);
 

@@ -171,13 +171,13 @@ internal static class RowLoop
         return ref MemoryMarshal.GetReference(row);
     }
 
-    /// <summary>A reference to the first element of a bfloat16 row of at least <paramref name="width"/> elements, or a
-    /// null reference for an empty span (a kernel's optional output).</summary>
+    /// <summary>A reference to the first element of a row of at least <paramref name="width"/> elements (floats or
+    /// bfloat16 bits), or a null reference for an empty span (a kernel's optional output).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ref ushort RefOrNull(Span<ushort> row, int width)
+    public static ref T RefOrNull<T>(Span<T> row, int width)
     {
         if (row.IsEmpty)
-            return ref Unsafe.NullRef<ushort>();
+            return ref Unsafe.NullRef<T>();
         if (row.Length < width)
             ThrowShortRow(row.Length, width);
         return ref MemoryMarshal.GetReference(row);

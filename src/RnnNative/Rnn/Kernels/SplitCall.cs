@@ -54,7 +54,7 @@ internal sealed class SplitCall(BatchSplit split) : IPartJob
             case SplitStage.WeightGradients:   // part 0 adds to the caller's, the others overwrite their scratch
                 var (w0, w1) = ws.SliceRows(part);   // the rows this part's time loop wrote
                 RnnGemms.WeightGradients(blas, ws, part == 0 ? Gradients : ScratchGradients(ws.Cell, part), w0, w1, part == 0 ? 1f : 0f,
-                    ws.Bf16 is null ? null : split.TransposedKernelScratch(part));
+                    split.TransposedKernelScratch(part));
                 break;
             default:
                 var (r0, r1) = split.RowShare(ws.PackedRows, part);

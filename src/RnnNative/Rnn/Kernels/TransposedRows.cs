@@ -22,8 +22,19 @@ internal static class TransposedRows
     public static void AddTo(ReadOnlySpan<float> source, int rows, int cols, int stride, Span<float> target, float beta)
     {
         RnnArgs.RequireLength(target.Length, rows * cols, nameof(target), "(cols, rows)");
+        AddTo(source, rows, cols, stride, target, rows, beta);
+    }
+
+    /// <summary>As above, into a target whose rows are <paramref name="targetStride"/> ≥ rows floats apart (the
+    /// floats between its rows are left as they are).</summary>
+    public static void AddTo(ReadOnlySpan<float> source, int rows, int cols, int stride, Span<float> target, int targetStride,
+        float beta)
+    {
         if (rows == 0 || cols == 0)
             return;
+        if (targetStride < rows || target.Length < (long)(cols - 1) * targetStride + rows)
+            throw new ArgumentException($"target has {target.Length} floats; {cols} rows of {rows} floats {targetStride} apart " +
+                $"need {(long)(cols - 1) * targetStride + rows}.", nameof(target));
         if (source.Length < (rows - 1) * stride + cols)
             throw new ArgumentException($"source has {source.Length} floats; {rows} rows of {cols} floats {stride} apart " +
                 $"need {(rows - 1) * stride + cols}.", nameof(source));
@@ -42,7 +53,7 @@ internal static class TransposedRows
                 for (int c = c0; c < c1; c++)
                 {
                     var values = tile.Slice((c - c0) * Block, n);
-                    var destination = target.Slice(c * rows + r0, n);
+                    var destination = target.Slice(c * targetStride + r0, n);
                     if (beta == 0)
                         values.CopyTo(destination);
                     else if (n == Block && Vector512.IsHardwareAccelerated)

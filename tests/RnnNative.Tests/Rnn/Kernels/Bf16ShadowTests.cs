@@ -7,9 +7,8 @@ namespace RnnNative.Tests.RnnKernels;
 /// <summary>
 /// The fused RNN on a <see cref="Bf16Blas"/> with the workspace's bfloat16 shadows of XH and DPre (rounded once,
 /// where they are written) against the same calls with the shadows turned off (the backend rounds every operand
-/// of every GEMM). The GEMMs see the same bfloat16 values, and the same shapes except the joined kernel's gradient
-/// (computed transposed with the shadows): each of its elements is still one dot product over the same rows, which
-/// the managed backend and MKL here sum in the same order, so every result must be bit-identical.
+/// of every GEMM). The GEMMs see the same bfloat16 values and the same (padded, transposed) shapes, so every result
+/// must be bit-identical.
 /// </summary>
 [Collection(BlasCollection.Name)]
 public class Bf16ShadowTests
@@ -68,6 +67,24 @@ public class Bf16ShadowTests
         new FusedRunner(p).Run(bf16, ws, new RnnResults<float>(p));
         Assert.NotNull(ws.Bf16);
         Assert.True(ws.Bytes > fp32Bytes, "The shadows' memory is not counted.");
+    }
+
+    [Fact]
+    public void ABackwardOnAFloat32BackendAfterABfloat16ForwardIsRefused()
+    {
+        // The basic cell keeps some operands only in bfloat16: a float32 GEMM would read stale floats.
+        var p = RnnProblem.Random(RnnCellKind.BasicTanh, 3, 4, 2, 5, [4, 2, 3], timeMajor: false, seed: 8);
+        using var managed = BlasBackend.Create(BlasKind.Managed);
+        using var bf16 = new Bf16Blas(managed, weights: null, ownsInner: false);
+        var ws = new RnnWorkspace(p.Cell, p.Batch, p.Steps);
+        var r = new RnnResults<float>(p);
+        float[] F(double[] values) => RnnProblem.ToFloat(values);
+        var weights = new RnnWeights(F(p.Kernel), F(p.Bias), F(p.CandidateKernel), F(p.CandidateBias));
+        FusedRnn.Forward(bf16, ws, F(p.X), p.TimeMajor, weights, p.Lengths, F(p.H0), F(p.C0), r.Outputs, r.FinalH, r.FinalC);
+        var e = Assert.Throws<InvalidOperationException>(() => FusedRnn.Backward(managed, ws, weights, F(p.DOutputs),
+            F(p.DFinalH), F(p.DFinalC), r.DX, new RnnWeightGradients(r.DKernel, r.DBias, r.DCandidateKernel, r.DCandidateBias),
+            r.DH0, r.DC0));
+        Assert.Contains("bfloat16", e.Message);
     }
 
     [Theory]

@@ -85,7 +85,8 @@ internal sealed class FusedRunner
         for (int i = bounds.Length - 2; i >= 0; i--)
             FusedRnn.BackwardSteps(blas, ws, weights, bounds[i], bounds[i + 1], dOutputs, gradients);
         FusedRnn.StoreInitialGradients(ws, r.DH0, r.DC0);
-        RnnGemms.WeightGradients(blas, ws, gradients, 0, ws.PackedRows, 1f);
+        var kernelScratch = new RowBuffer(ws.Cell.GroupWidth(0), ws.Cell.Inputs + ws.Cell.Units);
+        RnnGemms.WeightGradients(blas, ws, gradients, 0, ws.PackedRows, 1f, kernelScratch);
         RnnGemms.InputGradient(blas, ws, weights, 0, ws.PackedRows);
         PackedSequences.ScatterInputGradient(ws, r.DX);
         return r;

@@ -32,11 +32,16 @@ public class RnnWorkspaceTests
         {
             int width = cell.GroupWidth(g);
             var wh = weights.RecurrentWeights(cell, g);          // (H, w_g)
-            var whT = ws.TransposedRecurrentWeights(g);          // (w_g, H)
-            Assert.Equal(wh.Length, whT.Length);
-            for (int i = 0; i < units; i++)
-                for (int j = 0; j < width; j++)
-                    Assert.Equal(wh[i * width + j], whT[j * units + i]);
+            var whT = ws.TransposedRecurrentWeights(g);          // (w_g, H), rows `stride` apart, padding zero
+            int stride = ws.TransposedRecurrentStride;
+            Assert.True(stride >= units && whT.Length >= (width - 1) * stride + units);
+            for (int j = 0; j < width; j++)
+            {
+                for (int i = 0; i < units; i++)
+                    Assert.Equal(wh[i * width + j], whT[j * stride + i]);
+                for (int i = units; i < stride && j * stride + i < whT.Length; i++)
+                    Assert.Equal(0f, whT[j * stride + i]);
+            }
         }
     }
 

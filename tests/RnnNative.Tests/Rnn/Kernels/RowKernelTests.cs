@@ -175,6 +175,31 @@ public class RowKernelTests
         }
     }
 
+    [Fact]
+    public void BasicRowsWithoutTheirFloatCopiesWriteTheSameBitsAndNothingElse()
+    {
+        // The bfloat16 path leaves out next/output (forward) and dPre (backward): empty spans, nothing written there.
+        for (int h = 0; h <= MaxWidth; h++)
+        {
+            Row gates = Random(h, 3), bias = Random(h, 1), next = Random(h, 1), output = Random(h, 1);
+            var gatesAlone = gates.Span.ToArray();
+            ushort[] bits = new ushort[h], bitsAlone = new ushort[h];
+            var full = new BasicForwardRow<TanhActivation>(gates.Span, bias.Span, next.Span, output.Span, bits);
+            Run(ref full, h);
+            var alone = new BasicForwardRow<TanhActivation>(gatesAlone, bias.Span, default, default, bitsAlone);
+            Run(ref alone, h);
+            Assert.True(gates.Span.SequenceEqual(gatesAlone) && bits.AsSpan().SequenceEqual(bitsAlone), $"forward, H = {h}");
+
+            Row dOut = Random(h, 1), dH = Random(h, 1), dPre = Random(h, 1), dBias = Random(h, 1);
+            var dBiasAlone = dBias.Span.ToArray();
+            var backward = new BasicBackwardRow<TanhActivation>(gates.Span, dOut.Span, dH.Span, dPre.Span, dBias.Span, bits);
+            Run(ref backward, h);
+            var backwardAlone = new BasicBackwardRow<TanhActivation>(gates.Span, dOut.Span, dH.Span, default, dBiasAlone, bitsAlone);
+            Run(ref backwardAlone, h);
+            Assert.True(dBias.Span.SequenceEqual(dBiasAlone) && bits.AsSpan().SequenceEqual(bitsAlone), $"backward, H = {h}");
+        }
+    }
+
     private void RunBasicForward<TAct>(Row gates, Row bias, Row next, Row output) where TAct : IActivation
     {
         var row = new BasicForwardRow<TAct>(gates.Span, bias.Span, next.Span, output.Span);

@@ -32,6 +32,25 @@ public class TransposedRowsTests
             }
     }
 
+    [Theory]
+    [InlineData(150, 150, 160)]
+    [InlineData(17, 33, 17)]
+    [InlineData(5, 3, 8)]
+    public void AStridedTargetGetsTheTransposeAndKeepsItsPadding(int rows, int width, int targetStride)
+    {
+        var random = new Random(rows + width);
+        var source = Enumerable.Range(0, rows * width).Select(_ => (float)random.NextDouble()).ToArray();
+        var target = Enumerable.Repeat(-7f, (width - 1) * targetStride + rows).ToArray();
+
+        TransposedRows.AddTo(source, rows, width, width, target, targetStride, 0f);
+
+        for (int c = 0; c < width; c++)
+            for (int i = 0; i < targetStride && c * targetStride + i < target.Length; i++)
+                Assert.Equal(i < rows ? source[i * width + c] : -7f, target[c * targetStride + i]);
+        Assert.Throws<ArgumentException>(() => TransposedRows.AddTo(source, rows, width, width, target, rows - 1, 0f));
+        Assert.Throws<ArgumentException>(() => TransposedRows.AddTo(source, rows, width, width, target.AsSpan(1), targetStride, 0f));
+    }
+
     [Fact]
     public void AWrongSizedTargetOrAShortSourceIsRejected()
     {
