@@ -3,9 +3,10 @@ namespace RnnNative.Blas;
 /// <remarks>
 /// Padded GEMMs: a kernel may run an output width n that is not a multiple of its register tile well below its
 /// rate at the next multiple (MKL's bfloat16 kernels most of all: docs/performance.md). A caller whose C rows have
-/// room past the wanted columns (row padding) can ask for the padded width and ignore the extra columns. The call
-/// computes exactly what the unpadded call computes in the wanted columns; only a backend that counts FLOPs tells
-/// the two apart, counting the wanted columns' 2·m·usedColumns·k.
+/// room past the wanted columns (row padding) can ask for the padded width and ignore the extra columns. The wanted
+/// columns hold the unpadded product: bit for bit on the managed backend and MKL, up to float32 summation order on
+/// OpenBLAS, whose edge kernels sum differently. A backend that counts FLOPs counts the wanted columns'
+/// 2·m·usedColumns·k.
 /// </remarks>
 public abstract partial class BlasBackend
 {

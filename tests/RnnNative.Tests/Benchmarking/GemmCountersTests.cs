@@ -47,4 +47,24 @@ public class GemmCountersTests
         counters.Add(Small, ticks: 10);    // this thread is now a helper: counted, not timed
         Assert.Equal((2L, 7L), (counters.Calls, counters.Ticks));
     }
+    [Fact]
+    public void APaddedShapeCountsItsWantedColumnsAndNamesBoth()
+    {
+        var padded = new GemmShape(false, false, 150, 150, 178, ComputedN: 160);
+        Assert.Equal(2L * 150 * 150 * 178, padded.Flops);
+        Assert.Equal("NN 150x150(160)x178", padded.ToString());
+        Assert.Equal("NT 5x6x7", Large.ToString());
+    }
+
+    [Fact]
+    public void ACountingBackendCountsThePaddedCallsWantedFlops()
+    {
+        using var counting = new CountingBlas(RnnNative.Blas.BlasBackend.Create(RnnNative.Blas.BlasKind.Managed));
+        counting.Counters.Reset();
+        counting.Counters.Recording = true;
+        counting.SgemmPadded(false, false, 2, 16, 11, 3, 1f, new float[6], 3, new float[48], 16, 0f, new float[32], 16);
+        counting.Counters.Recording = false;
+        Assert.Equal(2L * 2 * 11 * 3, counting.Counters.Flops);
+        Assert.Equal("NN 2x11(16)x3", Assert.Single(counting.Counters.ByShape.Keys).ToString());
+    }
 }
