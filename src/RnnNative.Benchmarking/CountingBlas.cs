@@ -103,8 +103,8 @@ public sealed class CountingBlas : BlasBackend
     // A recorded call: its ticks under its shape (the wanted columns of the computed ones), and the call itself when capturing.
     private void Record(long ticks, GemmCall call, int usedColumns)
     {
-        int n = usedColumns;
-        Counters.Add(new GemmShape(call.TransA, call.TransB, call.M, n, call.K, n < call.N ? call.N : 0), ticks);
+        int computed = usedColumns < call.N ? call.N : 0;
+        Counters.Add(new GemmShape(call.TransA, call.TransB, call.M, usedColumns, call.K, computed), ticks);
         if (Counters.Capturing) Counters.Capture(call);
     }
 
