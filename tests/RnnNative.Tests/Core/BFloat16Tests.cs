@@ -95,8 +95,7 @@ public sealed class BFloat16Tests
         var random = new Random(3);
         for (int length = 0; length <= 257; length++)
         {
-            var src = new float[length];
-            for (int i = 0; i < length; i++) src[i] = RandomFloat(random);
+            var src = RandomFloats(random, length);
             var bits = new ushort[length + 1];
             var rounded = new float[length + 1];
             var back = new float[length + 1];
@@ -149,8 +148,7 @@ public sealed class BFloat16Tests
         var random = new Random(5);
         for (int length = 0; length <= 70; length++)
         {
-            var values = new float[length];
-            for (int i = 0; i < length; i++) values[i] = RandomFloat(random);
+            var values = RandomFloats(random, length);
             var expected = values.Select(BFloat16.FromFloat).ToArray();
             BFloat16.FromFloats(values, System.Runtime.InteropServices.MemoryMarshal.Cast<float, ushort>(values.AsSpan()));
             var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<float, ushort>(values.AsSpan())[..length].ToArray();
@@ -178,6 +176,13 @@ public sealed class BFloat16Tests
     }
 
     // Mostly ordinary numbers, with ties, subnormals, infinities and NaNs mixed in.
+    private static float[] RandomFloats(Random random, int length)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++) values[i] = RandomFloat(random);
+        return values;
+    }
+
     private static float RandomFloat(Random random) => random.Next(8) switch
     {
         0 => BitConverter.UInt32BitsToSingle((uint)random.NextInt64(0, 1L << 32)),

@@ -48,20 +48,23 @@ internal sealed class BatchSplit
     internal float[] GradientScratch { get; private set; } = [];
 
     /// <summary>Part p's (w_0, I+H) scratch for the transposed joined-kernel gradient (see
-    /// <see cref="RnnGemms.WeightGradients"/>); empty until <see cref="EnsureTransposedKernelScratch"/>.</summary>
+    /// <see cref="RnnGemms.WeightGradients"/>); empty until <see cref="EnsureTransposedKernelScratch"/>, and for cells
+    /// whose kernel gradient is not transposed.</summary>
     internal RowBuffer TransposedKernelScratch(int part) => _kernelScratch[part];
 
     private RowBuffer[] _kernelScratch = [];
 
-    /// <summary>Makes <see cref="TransposedKernelScratch"/> hold a (w_0, I+H) buffer for every part.</summary>
+    /// <summary>Makes <see cref="TransposedKernelScratch"/> hold a (w_0, I+H) buffer for every part when
+    /// <see cref="RnnGemms.TransposesKernelGradient"/>, an empty one otherwise.</summary>
     internal void EnsureTransposedKernelScratch(in RnnCellSpec cell)
     {
-        int rows = cell.GroupWidth(0), width = cell.Inputs + cell.Units;
+        bool transposes = RnnGemms.TransposesKernelGradient(cell);
+        int rows = transposes ? cell.GroupWidth(0) : 0, width = transposes ? cell.Inputs + cell.Units : 0;
         if (_kernelScratch.Length == Parts && _kernelScratch[0].Rows == rows && _kernelScratch[0].Width == width)
             return;
         _kernelScratch = new RowBuffer[Parts];
         for (int part = 0; part < Parts; part++)
-            _kernelScratch[part] = new RowBuffer(rows, width);
+            _kernelScratch[part] = transposes ? new RowBuffer(rows, width) : RowBuffer.Empty;
     }
 
     /// <summary>Runs <paramref name="stage"/> of the current call on every part.</summary>

@@ -11,7 +11,7 @@ namespace RnnNative.Kernels;
 /// <see cref="RnnGemms.Padded"/>(n) columns (see there). The padded kernel is
 /// (I + Padded(H), W) with stride ≥ Padded(W): the forward GEMM reads its first I+H rows and Padded(W) columns,
 /// the backward's NT GEMM its Padded(H) rows of Wh; rows and columns past the weights stay zero (never written).
-/// Only cells whose joined group is their one group pad: the GRU's candidate columns follow its gates in Pre.
+/// Only cells that <see cref="RnnGemms.PadsJoinedGroup"/> have it.
 /// </remarks>
 internal sealed class Bf16Shadows
 {
@@ -19,7 +19,7 @@ internal sealed class Bf16Shadows
     {
         XH = new Bf16RowBuffer(rows, cell.Inputs + cell.Units);
         DPre = new Bf16RowBuffer(rows, preWidth);
-        if (cell.GroupCount == 1)
+        if (RnnGemms.PadsJoinedGroup(cell))
             Kernel = new Bf16RowBuffer(cell.Inputs + RnnGemms.Padded(cell.Units), cell.GroupWidth(0));
     }
 

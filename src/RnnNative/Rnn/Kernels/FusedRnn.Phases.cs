@@ -28,7 +28,6 @@ public static partial class FusedRnn
         ws.ZeroInitialState = h0.IsEmpty;
         ws.Plan(lengths, timeMajor);
         ws.PlanBf16(blas);
-        ws.Bf16?.RefreshKernel(weights.GroupKernel(0));
         ws.PadKernel(weights);
     }
 

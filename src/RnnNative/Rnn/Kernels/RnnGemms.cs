@@ -46,6 +46,10 @@ internal static class RnnGemms
     /// </summary>
     internal static int Padded(int n) => (n + 15) & ~15;
 
+    /// <summary>Whether the joined group's per-step GEMMs may pad its w_0 columns: only when it is the cell's one group
+    /// (the GRU's candidate columns follow its gates in Pre, where the padding would land).</summary>
+    internal static bool PadsJoinedGroup(in RnnCellSpec cell) => cell.GroupCount == 1;
+
     /// <summary><see cref="Padded(int)"/>(n) if every row of the buffers involved has that <paramref name="room"/>, else n.</summary>
     internal static int Padded(int n, int room) => Padded(n) <= room ? Padded(n) : n;
 
@@ -149,7 +153,7 @@ internal static class RnnGemms
     /// dWx_g = beta·dWx_g + X[r0..r1]ᵀ · dPre_g[r0..r1] and dWh_g = beta·dWh_g + in[r0..r1]ᵀ · dPre_g[r0..r1].
     /// </summary>
     /// <remarks>When <see cref="TransposesKernelGradient"/>, the joined kernel's gradient is computed transposed into
-    /// <paramref name="kernelScratch"/> (a (w_0, I+H) buffer), dKernelᵀ = dPreᵀ·[X | H] — (w_0, rows)·(rows, I+H),
+    /// <paramref name="kernelScratch"/> (a (w_0, I+H) buffer; unused, and may be empty, otherwise), dKernelᵀ = dPreᵀ·[X | H] — (w_0, rows)·(rows, I+H),
     /// <see cref="Padded(int)"/> columns — and added transposed into the gradient.
     /// Threads cut these GEMMs along the rows (their k), each into its own buffer: cut along the output's
     /// rows or columns instead, the narrower products ran 10–25% slower on every backend here.</remarks>

@@ -57,8 +57,7 @@ public sealed partial class RnnWorkspace
         DRH = gru ? new RowBuffer(batch, h) : RowBuffer.Empty;
         zeros = new RowBuffer(1, h);
         recurrentTransposed = new RowBuffer(cell.PreWidth, h);
-        // The joined group alone in Pre (not the GRU's gates, whose candidate columns follow): its GEMM may pad.
-        paddedKernel = cell.GroupCount == 1 && RnnGemms.Padded(cell.PreWidth) != cell.PreWidth
+        paddedKernel = RnnGemms.PadsJoinedGroup(cell) && RnnGemms.Padded(cell.PreWidth) != cell.PreWidth
             ? new RowBuffer(cell.Inputs + h, cell.PreWidth) : RowBuffer.Empty;
     }
 
@@ -104,9 +103,11 @@ public sealed partial class RnnWorkspace
     /// <summary>Whether this forward's float32 joined GEMM reads <see cref="PaddedKernel"/> (set per forward call).</summary>
     internal bool HasPaddedKernel { get; private set; }
 
-    /// <summary>Copies the joined kernel into <see cref="PaddedKernel"/> when the forward's float32 GEMM pads (once per call).</summary>
+    /// <summary>Once per forward call, after <see cref="PlanBf16"/>: rounds the joined kernel into the shadows' padded
+    /// copy when the GEMMs run in bfloat16, else copies it into <see cref="PaddedKernel"/> when the float32 GEMM pads.</summary>
     internal void PadKernel(in RnnWeights weights)
     {
+        Bf16?.RefreshKernel(weights.GroupKernel(0));
         HasPaddedKernel = Bf16 == null && paddedKernel.Rows > 0;
         if (!HasPaddedKernel) return;
         var kernel = weights.GroupKernel(0);
